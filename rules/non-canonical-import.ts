@@ -1,0 +1,31 @@
+import type { RuleModule } from "../src/engine/types.js";
+import { canonicalLocation } from "./shared.js";
+
+/** An import from a module the concept declares deprecated. */
+export const nonCanonicalImport: RuleModule = {
+  meta: {
+    id: "non-canonical-import",
+    description: "An import from a module listed in a concept's deprecatedModules.",
+    defaultSeverity: "warning",
+    fixable: "code",
+  },
+  check({ concepts }) {
+    return concepts.flatMap((concept) =>
+      concept.deprecatedImports.map((d) => {
+        const names = d.fact.names.map((n) => n.imported).filter((n) => n !== "*");
+        const what = names.length > 0 ? `'${names.join("', '")}' from` : "";
+        return {
+          concept: concept.id,
+          file: d.file,
+          span: d.fact.span,
+          symbol: d.fact.enclosing ?? "",
+          message: `import ${what} deprecated module '${d.module}' (${concept.id}); import from the canonical module instead`.replace("import  ", "import "),
+          confidence: "certain" as const,
+          fingerprintText: `import:${d.fact.module}:${d.fact.level}:${names.sort().join(",")}`,
+          fixable: false,
+          related: [canonicalLocation(concept)],
+        };
+      }),
+    );
+  },
+};

@@ -1,0 +1,67 @@
+import type { RuleId } from "../config/rule-ids.js";
+import type { Span } from "../facts/types.js";
+import type { ConceptAnalysis, Confidence } from "../model/concepts.js";
+import type { ProjectModel } from "../model/project.js";
+
+export type Severity = "error" | "warning";
+
+export interface RelatedLocation {
+  file: string;
+  line: number;
+  message: string;
+}
+
+/** What a rule reports; the engine adds the rule id, severity, position and fingerprint. */
+export interface RuleFinding {
+  concept: string;
+  file: string;
+  span: Span;
+  /** Qualified name of the enclosing (or reported) definition; empty at module level. */
+  symbol: string;
+  message: string;
+  confidence: Confidence;
+  /**
+   * The node's normalized content for the fingerprint (member paths, names, kinds — never
+   * line numbers or whitespace), so fingerprints survive unrelated edits and reformatting.
+   */
+  fingerprintText: string;
+  fixable: boolean;
+  related: RelatedLocation[];
+}
+
+export interface RuleContext {
+  model: ProjectModel;
+  concepts: readonly ConceptAnalysis[];
+}
+
+export interface RuleMeta {
+  id: RuleId;
+  /** One line: what the rule finds. */
+  description: string;
+  defaultSeverity: Severity;
+  /** `code`: `fix` rewrites it; `suggestion`: only with `--unsafe`; false: no fix. */
+  fixable: "code" | "suggestion" | false;
+}
+
+export interface RuleModule {
+  meta: RuleMeta;
+  check(context: RuleContext): RuleFinding[];
+}
+
+/** One finding as reported (the JSON report's `findings[]` entries). */
+export interface Finding {
+  ruleId: RuleId;
+  severity: Severity;
+  concept: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  symbol: string;
+  message: string;
+  confidence: Confidence;
+  fingerprint: string;
+  fixable: boolean;
+  related: RelatedLocation[];
+}

@@ -1,0 +1,83 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs/promises";
+
+export type SourceEncoding = "utf8" | "utf16le" | "utf16be" | "latin1";
+
+export interface SourceText {
+  /** The decoded text, without a byte order mark. */
+  text: string;
+  /** SHA-1 (hex) of the file's bytes, as read: a cache key and a "changed since analysis" check. */
+  hash: string;
+  /** Whether the file started with a byte order mark (UTF-8 or UTF-16); writers should keep it. */
+  bom: boolean;
+  /** The dominant line ending ("\n" when there are none). */
+  eol: "\n" | "\r\n";
+  /**
+   * How the bytes were decoded. "latin1" means the bytes are not valid UTF-8 and were read as
+   * ISO-8859-1, one character per byte (so `Buffer.from(text, "latin1")` gives them back).
+   */
+  encoding: SourceEncoding;
+}
+
+export type ReadResult = SourceText | { skip: string };
+
+/** How far the binary guard looks for a NUL byte. */
+const BINARY_SNIFF_BYTES = 8192;
+
+/**
+ * Read and decode a source file. Never throws for I/O errors (a file that vanished or became
+ * unreadable mid-run gives `{ skip: "unreadable: ENOENT" }`), nor for binary files
+ * (`{ skip: "binary file" }`: a NUL byte in the first 8 KB without a UTF-16 byte order mark).
+ */
+export async function readSource(absPath: string): Promise<ReadResult> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(absPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === "string") return { skip: `unreadable: ${code}` };
+    throw error;
+  }
+  return decodeSource(bytes);
+}
+
+/** Decode file bytes (see `readSource`). */
+export function decodeSource(bytes: Buffer): ReadResult {
+  const hash = createHash("sha1").update(bytes).digest("hex");
+
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
+    return finish(bytes.subarray(2).toString("utf16le"), hash, true, "utf16le");
+  }
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const body = Buffer.from(bytes.subarray(2));
+    // swap16 needs an even length; a dangling last byte cannot be a character anyway.
+    const even = body.subarray(0, body.length - (body.length % 2));
+    return finish(Buffer.from(even).swap16().toString("utf16le"), hash, true, "utf16be");
+  }
+
+  const hasUtf8Bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = hasUtf8Bom ? bytes.subarray(3) : bytes;
+  if (body.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { skip: "binary file" };
+
+  if (hasUtf8Bom) return finish(new TextDecoder("utf-8").decode(body), hash, true, "utf8");
+  try {
+    return finish(new TextDecoder("utf-8", { fatal: true }).decode(body), hash, false, "utf8");
+  } catch {
+    return finish(body.toString("latin1"), hash, false, "latin1");
+  }
+}
+
+function finish(text: string, hash: string, bom: boolean, encoding: SourceEncoding): SourceText {
+  return { text, hash, bom, eol: dominantEol(text), encoding };
+}
+
+/** "\r\n" if more lines end with CRLF than with a bare LF, else "\n". */
+export function dominantEol(text: string): "\n" | "\r\n" {
+  let crlf = 0;
+  let lf = 0;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) {
+    if (i > 0 && text.charCodeAt(i - 1) === 13) crlf++;
+    else lf++;
+  }
+  return crlf > lf ? "\r\n" : "\n";
+}

@@ -1,0 +1,202 @@
+import type { Tree } from "web-tree-sitter";
+import { K, type PythonGrammar } from "./grammar.js";
+
+const TS_ERROR_SYMBOL = 65535;
+
+/**
+ * A syntax tree copied out of WASM memory into typed arrays, in pre-order. Walking the
+ * web-tree-sitter API costs a WASM round trip per property; copying once with a TreeCursor
+ * (a handful of calls per node) and then analysing plain arrays is much cheaper, and lets the
+ * WASM tree be freed immediately.
+ *
+ * Node `k`'s subtree is exactly the index range `[k, after(k))`. Index 0 is the root.
+ * Missing children are reported as -1.
+ */
+export class FlatTree {
+  count = 0;
+  private typeIds: Uint16Array;
+  private kinds: Uint8Array;
+  private fields: Uint8Array;
+  private starts: Int32Array;
+  private ends: Int32Array;
+  private parents: Int32Array;
+  private firstChildren: Int32Array;
+  private lastChildren: Int32Array;
+  private nextSiblings: Int32Array;
+  private afters: Int32Array;
+  private missings: Uint8Array;
+
+  constructor(
+    readonly grammar: PythonGrammar,
+    capacity: number,
+  ) {
+    const n = Math.max(64, capacity);
+    this.typeIds = new Uint16Array(n);
+    this.kinds = new Uint8Array(n);
+    this.fields = new Uint8Array(n);
+    this.starts = new Int32Array(n);
+    this.ends = new Int32Array(n);
+    this.parents = new Int32Array(n);
+    this.firstChildren = new Int32Array(n);
+    this.lastChildren = new Int32Array(n);
+    this.nextSiblings = new Int32Array(n);
+    this.afters = new Int32Array(n);
+    this.missings = new Uint8Array(n);
+  }
+
+  typeId(k: number): number {
+    return this.typeIds[k] ?? 0;
+  }
+  kind(k: number): number {
+    return this.kinds[k] ?? 0;
+  }
+  field(k: number): number {
+    return this.fields[k] ?? 0;
+  }
+  start(k: number): number {
+    return this.starts[k] ?? 0;
+  }
+  end(k: number): number {
+    return this.ends[k] ?? 0;
+  }
+  parent(k: number): number {
+    return this.parents[k] ?? -1;
+  }
+  firstChild(k: number): number {
+    return this.firstChildren[k] ?? -1;
+  }
+  lastChild(k: number): number {
+    return this.lastChildren[k] ?? -1;
+  }
+  nextSibling(k: number): number {
+    return this.nextSiblings[k] ?? -1;
+  }
+  /** Pre-order index just past the subtree of `k`. */
+  after(k: number): number {
+    return this.afters[k] ?? k + 1;
+  }
+  isMissing(k: number): boolean {
+    return this.missings[k] === 1;
+  }
+  isNamed(k: number): boolean {
+    return this.grammar.namedOf[this.typeId(k)] === 1;
+  }
+  typeName(k: number): string {
+    return this.grammar.typeNames[this.typeId(k)] ?? "ERROR";
+  }
+
+  /** First child with the given field id, or -1. */
+  childByField(k: number, field: number): number {
+    for (let c = this.firstChild(k); c >= 0; c = this.nextSibling(c)) if (this.field(c) === field) return c;
+    return -1;
+  }
+
+  /** First child of the given kind, or -1. */
+  childOfKind(k: number, kind: number): number {
+    for (let c = this.firstChild(k); c >= 0; c = this.nextSibling(c)) if (this.kind(c) === kind) return c;
+    return -1;
+  }
+
+  /** Named children other than comments. */
+  namedChildren(k: number): number[] {
+    const out: number[] = [];
+    for (let c = this.firstChild(k); c >= 0; c = this.nextSibling(c)) {
+      if (this.isNamed(c) && this.kind(c) !== K.comment && this.kind(c) !== K.line_continuation) out.push(c);
+    }
+    return out;
+  }
+
+  /** First named child other than a comment, or -1. */
+  firstNamedChild(k: number): number {
+    for (let c = this.firstChild(k); c >= 0; c = this.nextSibling(c)) {
+      if (this.isNamed(c) && this.kind(c) !== K.comment && this.kind(c) !== K.line_continuation) return c;
+    }
+    return -1;
+  }
+
+  private grow(): void {
+    const n = this.typeIds.length * 2;
+    const g = <T extends Uint8Array | Uint16Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.typeIds = g(this.typeIds, (m) => new Uint16Array(m));
+    this.kinds = g(this.kinds, (m) => new Uint8Array(m));
+    this.fields = g(this.fields, (m) => new Uint8Array(m));
+    this.starts = g(this.starts, (m) => new Int32Array(m));
+    this.ends = g(this.ends, (m) => new Int32Array(m));
+    this.parents = g(this.parents, (m) => new Int32Array(m));
+    this.firstChildren = g(this.firstChildren, (m) => new Int32Array(m));
+    this.lastChildren = g(this.lastChildren, (m) => new Int32Array(m));
+    this.nextSiblings = g(this.nextSiblings, (m) => new Int32Array(m));
+    this.afters = g(this.afters, (m) => new Int32Array(m));
+    this.missings = g(this.missings, (m) => new Uint8Array(m));
+  }
+
+  /** Appends a node under `parent` (or the root when -1) and returns its index. */
+  add(parent: number, typeId: number, field: number, start: number, end: number, missing: boolean): number {
+    if (this.count === this.typeIds.length) this.grow();
+    const i = this.count++;
+    const id = typeId === TS_ERROR_SYMBOL ? this.grammar.errorTypeId : typeId;
+    this.typeIds[i] = id;
+    this.kinds[i] = this.grammar.kindOf[id] ?? 0;
+    this.fields[i] = field;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.parents[i] = parent;
+    this.firstChildren[i] = -1;
+    this.lastChildren[i] = -1;
+    this.nextSiblings[i] = -1;
+    this.afters[i] = i + 1;
+    this.missings[i] = missing ? 1 : 0;
+    if (parent >= 0) {
+      const last = this.lastChildren[parent] ?? -1;
+      if (last >= 0) this.nextSiblings[last] = i;
+      else this.firstChildren[parent] = i;
+      this.lastChildren[parent] = i;
+    }
+    return i;
+  }
+
+  setAfter(k: number, after: number): void {
+    this.afters[k] = after;
+  }
+}
+
+/** Copies a web-tree-sitter tree into a FlatTree with one cursor walk. */
+export function flatten(tree: Tree, grammar: PythonGrammar, textLength: number): FlatTree {
+  const flat = new FlatTree(grammar, (textLength >> 2) + 64);
+  const hasError = tree.rootNode.hasError;
+  const { leafOf, fieldParentOf } = grammar;
+  const c = tree.walk();
+  try {
+    const add = (parent: number): number => {
+      const typeId = c.nodeTypeId;
+      const start = c.startIndex;
+      const end = c.endIndex;
+      const field = parent >= 0 && fieldParentOf[flat.typeId(parent)] === 1 ? c.currentFieldId : 0;
+      return flat.add(parent, typeId, field, start, end, hasError && start === end && c.nodeIsMissing);
+    };
+    let idx = add(-1);
+    for (;;) {
+      // Tokens never have children: skip the cursor round trip for them (unless the tree has
+      // errors, where recovery may build unusual shapes).
+      if ((hasError || leafOf[flat.typeId(idx)] !== 1) && c.gotoFirstChild()) {
+        idx = add(idx);
+        continue;
+      }
+      for (;;) {
+        flat.setAfter(idx, flat.count);
+        if (c.gotoNextSibling()) {
+          idx = add(flat.parent(idx));
+          break;
+        }
+        if (!c.gotoParent()) return flat;
+        idx = flat.parent(idx);
+      }
+    }
+  } finally {
+    c.delete();
+  }
+}

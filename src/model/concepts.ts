@@ -1,0 +1,457 @@
+import picomatch from "picomatch";
+import type { CallSite, Definition, FallbackSite, ImportFact, Range, Reference, Span } from "../facts/types.js";
+import type { ResolvedConcept as ConceptConfig } from "../config/schema.js";
+import { shapeSimilarity } from "../util/shape.js";
+import { normalizeName } from "../util/names.js";
+import { type SinkPattern, matchesSinkPrefix, parseSinkPattern } from "./sink-pattern.js";
+import type { ProjectModel } from "./project.js";
+import { type DefRef, type Value, defKey } from "./types.js";
+
+/** Minimum estimated body similarity for a differently named definition to count as a clone. */
+const CLONE_SIMILARITY = 0.8;
+/** Bodies smaller than this many shape tokens are too small to call clones. */
+const CLONE_MIN_SIZE = 25;
+
+const TEST_DOUBLE = /^(Fake|Mock|Stub|Dummy|Spy)[A-Z_]|^(fake|mock|stub|dummy)_/;
+
+export type Confidence = "certain" | "likely";
+
+export interface Implementation {
+  ref: DefRef;
+  /** Why it counts: its name matches the concept, or its body is a near-clone of the canonical. */
+  reason: "name" | "clone";
+  similarity?: number;
+}
+
+export interface ClassifiedCall {
+  file: string;
+  call: CallSite;
+  /** What the call reaches: the canonical (directly or through a thin delegate) or another implementation. */
+  target: "canonical" | "implementation";
+  implementation?: DefRef;
+  confidence: Confidence;
+}
+
+/** What a fallback side reaches that it should not. */
+export interface FallbackTarget {
+  kind: "implementation" | "legacy-name" | "sink" | "deprecated-module";
+  label: string;
+  span: Span;
+  implementation?: DefRef;
+}
+
+export interface FallbackHit {
+  file: string;
+  site: FallbackSite;
+  targets: FallbackTarget[];
+}
+
+export interface SinkUse {
+  file: string;
+  span: Span;
+  /** The chain as written. */
+  chain: string[];
+  pattern: string;
+  enclosing?: string;
+  isCall: boolean;
+}
+
+export interface DeprecatedImport {
+  file: string;
+  fact: ImportFact;
+  /** The deprecated module it imports from, as configured. */
+  module: string;
+}
+
+export interface ConceptAnalysis {
+  id: string;
+  config: ConceptConfig;
+  canonical: DefRef;
+  /** Normalized names of the concept. */
+  nameKeys: ReadonlySet<string>;
+  implementations: Implementation[];
+  /** Thin delegates to the canonical (not findings; calls to them count as canonical). */
+  delegates: DefRef[];
+  calls: ClassifiedCall[];
+  fallbacks: FallbackHit[];
+  sinkUses: SinkUse[];
+  deprecatedImports: DeprecatedImport[];
+}
+
+interface SideItem {
+  start: number;
+  end: number;
+  touches: boolean;
+  reaches?: FallbackTarget;
+}
+
+/** Computes, for one concept, everything the rules report on. Pure: reads only the model. */
+export class ConceptAnalyzer {
+  private readonly implByKey = new Map<string, Implementation>();
+  private readonly delegateKeys = new Set<string>();
+  /** Classes that hold an implementation (an instance of one reaches non-canonical code). */
+  private readonly implClassKeys = new Set<string>();
+  private readonly implFiles = new Set<string>();
+  private readonly canonicalKey: string;
+  private readonly canonicalClassKey?: string;
+  private readonly sinks: { text: string; pattern: SinkPattern }[];
+  private readonly isSinkOwner: (file: string) => boolean;
+  private readonly implRawNames = new Set<string>();
+
+  constructor(
+    private readonly model: ProjectModel,
+    private readonly id: string,
+    private readonly config: ConceptConfig,
+    private readonly canonical: DefRef,
+  ) {
+    this.canonicalKey = defKey(canonical);
+    const cls = canonical.def.className ? model.definition(canonical.file, canonical.def.className) : undefined;
+    if (cls) this.canonicalClassKey = defKey({ file: canonical.file, def: cls });
+    this.sinks = (config.sinks ?? []).flatMap((text) => {
+      const pattern = parseSinkPattern(text);
+      return pattern ? [{ text, pattern }] : [];
+    });
+    const owners = picomatch(config.sinkOwners ?? [], { dot: true });
+    this.isSinkOwner = (file) => file === canonical.file || ((config.sinkOwners?.length ?? 0) > 0 && owners(file));
+  }
+
+  get nameKeys(): Set<string> {
+    const keys = new Set((this.config.names ?? []).map((n) => normalizeName(n).key));
+    keys.add(normalizeName(this.canonical.def.name).key);
+    return keys;
+  }
+
+  analyze(): ConceptAnalysis {
+    const nameKeys = this.nameKeys;
+    this.findImplementations(nameKeys);
+    const calls = this.classifyCalls(nameKeys);
+    const fallbacks = this.findFallbacks(nameKeys);
+    const sinkUses = this.findSinkUses();
+    const deprecatedImports = this.findDeprecatedImports();
+    return {
+      id: this.id,
+      config: this.config,
+      canonical: this.canonical,
+      nameKeys,
+      implementations: [...this.implByKey.values()],
+      delegates: [...this.delegateKeys].flatMap((k) => {
+        const ref = this.delegateRefs.get(k);
+        return ref ? [ref] : [];
+      }),
+      calls,
+      fallbacks,
+      sinkUses,
+      deprecatedImports,
+    };
+  }
+
+  private readonly delegateRefs = new Map<string, DefRef>();
+
+  // ------------------------------------------------------------ implementations
+
+  private findImplementations(nameKeys: Set<string>): void {
+    const canonical = this.canonical.def;
+    const wantClass = canonical.kind === "class";
+    for (const [file, entry] of this.model.files) {
+      if (entry.isTest) continue;
+      const testDoubleClasses = new Set(
+        entry.facts.definitions.filter((d) => d.kind === "class" && TEST_DOUBLE.test(d.name)).map((d) => d.qualifiedName),
+      );
+      for (const def of entry.facts.definitions) {
+        if ((def.kind === "class") !== wantClass) continue;
+        const ref = { file, def };
+        if (defKey(ref) === this.canonicalKey) continue;
+        if (def.signatureOnly) continue;
+        if (TEST_DOUBLE.test(def.name) || (def.className && testDoubleClasses.has(def.className))) continue;
+        if (file === this.canonical.file && within(def.span, canonical.span)) continue;
+        const byName = nameKeys.has(normalizeName(def.name).key);
+        let similarity: number | undefined;
+        if (!byName) {
+          similarity = this.cloneSimilarity(def);
+          if (similarity === undefined) continue;
+        }
+        if (this.isDelegateToCanonical(ref)) {
+          this.delegateKeys.add(defKey(ref));
+          this.delegateRefs.set(defKey(ref), ref);
+          continue;
+        }
+        const impl: Implementation = byName ? { ref, reason: "name" } : { ref, reason: "clone", similarity: similarity ?? 0 };
+        this.implByKey.set(defKey(ref), impl);
+        this.implRawNames.add(def.name);
+        this.implFiles.add(file);
+        if (def.className) {
+          const cls = this.model.definition(file, def.className);
+          if (cls) this.implClassKeys.add(defKey({ file, def: cls }));
+        }
+        if (def.kind === "class") this.implClassKeys.add(defKey(ref));
+      }
+    }
+  }
+
+  private cloneSimilarity(def: Definition): number | undefined {
+    const a = this.canonical.def.shape;
+    const b = def.shape;
+    if (!a || !b || a.size < CLONE_MIN_SIZE || b.size < CLONE_MIN_SIZE) return undefined;
+    const ratio = Math.min(a.size, b.size) / Math.max(a.size, b.size);
+    if (ratio < 0.75) return undefined;
+    const similarity = shapeSimilarity(a, b);
+    return similarity >= CLONE_SIMILARITY ? Math.round(similarity * 100) / 100 : undefined;
+  }
+
+  /** A thin delegate whose single call reaches the canonical (or, unresolved, bears its name). */
+  private isDelegateToCanonical(ref: DefRef): boolean {
+    const index = ref.def.delegateCall;
+    if (index === undefined) return false;
+    const call = this.model.entry(ref.file)?.facts.calls[index];
+    if (!call) return false;
+    const target = this.model.resolveCallee(ref.file, call);
+    if (target.kind === "def") return defKey(target.ref) === this.canonicalKey;
+    const last = call.callee.at(-1);
+    if (!last || target.kind === "external") return false;
+    const n = normalizeName(last.replace(/\(\)$/, ""));
+    return !n.legacy && n.key === normalizeName(this.canonical.def.name).key;
+  }
+
+  // ------------------------------------------------------------ call sites
+
+  private classifyCalls(nameKeys: Set<string>): ClassifiedCall[] {
+    const result: ClassifiedCall[] = [];
+    const canonicalRaw = this.canonical.def.name;
+    for (const [file, entry] of this.model.files) {
+      if (entry.isTest) continue;
+      for (const call of entry.facts.calls) {
+        const last = call.callee.at(-1);
+        if (!last) continue;
+        const raw = last.replace(/\(\)$/, "");
+        const norm = normalizeName(raw);
+        if (!nameKeys.has(norm.key) && !this.implRawNames.has(raw)) continue;
+        const target = this.model.resolveCallee(file, call);
+        if (target.kind === "def") {
+          const key = defKey(target.ref);
+          if (call.enclosing && target.ref.file === file && target.ref.def.qualifiedName === call.enclosing) continue;
+          if (key === this.canonicalKey || this.delegateKeys.has(key)) {
+            result.push({ file, call, target: "canonical", confidence: "certain" });
+          } else {
+            const impl = this.implByKey.get(key);
+            if (impl) result.push({ file, call, target: "implementation", implementation: impl.ref, confidence: "certain" });
+          }
+          continue;
+        }
+        if (target.kind === "external") continue;
+        // Unresolved receiver: report on the name only when it cannot be the canonical.
+        if ((norm.legacy && nameKeys.has(norm.key)) || (this.implRawNames.has(raw) && raw !== canonicalRaw)) {
+          const impl = [...this.implByKey.values()].find((i) => i.ref.def.name === raw);
+          result.push({ file, call, target: "implementation", ...(impl ? { implementation: impl.ref } : {}), confidence: "likely" });
+        }
+      }
+    }
+    return result;
+  }
+
+  // ------------------------------------------------------------ fallbacks
+
+  private findFallbacks(nameKeys: Set<string>): FallbackHit[] {
+    const hits: FallbackHit[] = [];
+    for (const [file, entry] of this.model.files) {
+      if (entry.isTest || entry.facts.fallbacks.length === 0) continue;
+      let items: SideItem[] | undefined;
+      for (const site of entry.facts.fallbacks) {
+        items ??= this.sideItems(file, nameKeys);
+        if (items.length === 0) break;
+        const targets = this.fallbackTargets(items, site);
+        if (targets.length > 0) hits.push({ file, site, targets });
+      }
+    }
+    return hits;
+  }
+
+  private fallbackTargets(items: SideItem[], site: FallbackSite): FallbackTarget[] {
+    const evaluate = (fallback: Range[], primary: Range[]): FallbackTarget[] => {
+      const reached = items.filter((i) => i.reaches && inRanges(i, fallback)).map((i) => i.reaches as FallbackTarget);
+      if (reached.length === 0) return [];
+      const legacyNamed = reached.some((r) => r.kind === "legacy-name");
+      const primaryTouches = items.some((i) => i.touches && inRanges(i, primary));
+      return legacyNamed || primaryTouches ? reached : [];
+    };
+    const direct = evaluate(site.fallback, site.primary);
+    if (direct.length > 0 || site.kind !== "conditional") return direct;
+    // Either branch of a conditional may be the canonical one.
+    return evaluate(site.primary, site.fallback);
+  }
+
+  /** Every call, reference and import of a file, classified against the concept. */
+  private sideItems(file: string, nameKeys: Set<string>): SideItem[] {
+    const facts = this.model.entry(file)?.facts;
+    if (!facts) return [];
+    const items: SideItem[] = [];
+    const classifyPath = (chain: string[], span: Span, enclosing: string | undefined, value: () => Value): void => {
+      const item: SideItem = { start: span.start, end: span.end, touches: false };
+      const last = chain.at(-1)?.replace(/\(\)$/, "") ?? "";
+      const norm = normalizeName(last);
+      if (nameKeys.has(norm.key)) {
+        item.touches = true;
+        if (norm.legacy) item.reaches = { kind: "legacy-name", label: last, span };
+      }
+      const sink = this.matchSink(file, chain, enclosing);
+      if (sink) item.reaches ??= { kind: "sink", label: sink, span };
+      if (!item.reaches || !item.touches) {
+        const v = value();
+        const verdict = this.judgeValue(v);
+        if (verdict === "canonical") item.touches = true;
+        else if (verdict) {
+          item.touches = true;
+          item.reaches ??= { kind: "implementation", label: verdict.label, span, ...(verdict.ref ? { implementation: verdict.ref } : {}) };
+        }
+      }
+      if (item.touches || item.reaches) items.push(item);
+    };
+    for (const call of facts.calls) {
+      classifyPath(call.callee, call.span, call.enclosing, () => {
+        const callee = this.model.resolveCallee(file, call);
+        const verdict = this.judgeValue(callee);
+        return verdict ? callee : this.model.callResult(callee);
+      });
+    }
+    for (const ref of facts.references) {
+      classifyPath(ref.path, ref.span, ref.enclosing, () => this.model.resolvePath(file, ref.path, ref.enclosing));
+    }
+    for (const imp of facts.imports) {
+      const item: SideItem = { start: imp.span.start, end: imp.span.end, touches: false };
+      const deprecated = this.deprecatedModuleOf(file, imp);
+      const target = this.model.importedFile(file, imp);
+      if (deprecated) item.reaches = { kind: "deprecated-module", label: deprecated, span: imp.span };
+      else if (target && this.implFiles.has(target) && target !== this.canonical.file) {
+        item.reaches = { kind: "implementation", label: imp.module, span: imp.span };
+      }
+      if (target === this.canonical.file || deprecated) item.touches = true;
+      for (const n of imp.names) {
+        const norm = normalizeName(n.imported === "*" ? n.local : n.imported);
+        if (nameKeys.has(norm.key)) {
+          item.touches = true;
+          if (norm.legacy) item.reaches ??= { kind: "legacy-name", label: n.imported, span: imp.span };
+        }
+      }
+      if (item.touches || item.reaches) items.push(item);
+    }
+    return items.sort((a, b) => a.start - b.start);
+  }
+
+  /** Whether a value is the canonical side, a non-canonical implementation, or neither. */
+  private judgeValue(v: Value): "canonical" | { label: string; ref?: DefRef } | undefined {
+    if (v.kind === "def") {
+      const key = defKey(v.ref);
+      if (key === this.canonicalKey || this.delegateKeys.has(key) || key === this.canonicalClassKey) return "canonical";
+      if (this.implByKey.has(key)) return { label: v.ref.def.qualifiedName, ref: v.ref };
+      if (this.implClassKeys.has(key)) return { label: v.ref.def.qualifiedName };
+    }
+    if (v.kind === "instance") {
+      const key = defKey(v.cls);
+      if (key === this.canonicalClassKey) return "canonical";
+      if (this.implClassKeys.has(key)) return { label: `${v.cls.def.qualifiedName} instance` };
+    }
+    return undefined;
+  }
+
+  // ------------------------------------------------------------ sinks
+
+  private matchSink(file: string, chain: readonly string[], enclosing: string | undefined): string | undefined {
+    if (this.sinks.length === 0) return undefined;
+    for (const s of this.sinks) if (matchesSinkPrefix(s.pattern, chain)) return s.text;
+    const resolved = this.model.canonicalChain(file, chain, enclosing);
+    if (resolved) for (const s of this.sinks) if (matchesSinkPrefix(s.pattern, resolved)) return s.text;
+    return undefined;
+  }
+
+  private findSinkUses(): SinkUse[] {
+    if (this.sinks.length === 0) return [];
+    const uses: SinkUse[] = [];
+    for (const [file, entry] of this.model.files) {
+      if (entry.isTest || this.isSinkOwner(file)) continue;
+      const facts = entry.facts;
+      for (const call of facts.calls) {
+        const pattern = this.matchSink(file, call.callee, call.enclosing);
+        if (pattern) uses.push({ file, span: call.span, chain: call.callee, pattern, isCall: true, ...(call.enclosing ? { enclosing: call.enclosing } : {}) });
+      }
+      for (const ref of facts.references) {
+        if (isAliasDefinition(facts.bindings, ref)) continue;
+        const pattern = this.matchSink(file, ref.path, ref.enclosing);
+        if (pattern) uses.push({ file, span: ref.span, chain: ref.path, pattern, isCall: false, ...(ref.enclosing ? { enclosing: ref.enclosing } : {}) });
+      }
+    }
+    return uses;
+  }
+
+  // ------------------------------------------------------------ deprecated modules
+
+  /** The configured deprecated module an import reads from, if any. */
+  deprecatedModuleOf(file: string, imp: ImportFact): string | undefined {
+    const deprecated = this.config.deprecatedModules ?? [];
+    if (deprecated.length === 0) return undefined;
+    const entry = this.model.entry(file);
+    if (!entry) return undefined;
+    if (entry.facts.language === "python") {
+      const module = this.model.absolutePythonModule(file, imp);
+      const candidates = [module, ...imp.names.filter((n) => n.imported !== "*").map((n) => `${module}.${n.imported}`)];
+      const target = this.model.importedFile(file, imp);
+      for (const d of deprecated) {
+        if (candidates.some((c) => c === d || c.startsWith(`${d}.`))) return d;
+        // `src/` layouts: the import may omit a prefix that the configured name has, or vice versa.
+        const dFile = this.model.pythonModuleFile(d);
+        if (target && dFile === target) return d;
+      }
+      return undefined;
+    }
+    const target = this.model.importedFile(file, imp);
+    for (const d of deprecated) {
+      if (imp.module === d) return d;
+      if (target) {
+        const dFile = d.includes("/") || d.includes(".ts") ? this.model.tsModuleFile("", d.replace(/^\.\//, "")) : undefined;
+        if (dFile === target) return d;
+        const asPath = d.replaceAll(".", "/");
+        if (target.replace(/\.[cm]?[jt]sx?$/, "") === asPath) return d;
+      }
+    }
+    return undefined;
+  }
+
+  private findDeprecatedImports(): DeprecatedImport[] {
+    const result: DeprecatedImport[] = [];
+    for (const [file, entry] of this.model.files) {
+      if (entry.isTest) continue;
+      for (const imp of entry.facts.imports) {
+        const module = this.deprecatedModuleOf(file, imp);
+        if (!module) continue;
+        // The deprecated module's own files are going away with it.
+        if (this.model.importedFile(file, imp) === file) continue;
+        if (this.isOwnDeprecatedFile(file, module)) continue;
+        result.push({ file, fact: imp, module });
+      }
+    }
+    return result;
+  }
+
+  private isOwnDeprecatedFile(file: string, module: string): boolean {
+    const entry = this.model.entry(file);
+    if (entry?.moduleName) return entry.moduleName === module || entry.moduleName.startsWith(`${module}.`);
+    return false;
+  }
+}
+
+function within(inner: Span, outer: Span): boolean {
+  return inner.start >= outer.start && inner.end <= outer.end && !(inner.start === outer.start && inner.end === outer.end);
+}
+
+function inRanges(item: { start: number; end: number }, ranges: readonly Range[]): boolean {
+  return ranges.some((r) => item.start >= r.start && item.end <= r.end);
+}
+
+/** `E = os.environ` defines an alias; only uses of `E` are sink uses. */
+function isAliasDefinition(bindings: readonly { value: { kind: string; path?: string[] }; span: Span }[], ref: Reference): boolean {
+  return bindings.some(
+    (b) =>
+      b.value.kind === "alias" &&
+      ref.span.start >= b.span.start &&
+      ref.span.end <= b.span.end &&
+      (b.value.path ?? []).join(".") === ref.path.join("."),
+  );
+}

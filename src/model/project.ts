@@ -1,0 +1,570 @@
+import path from "node:path";
+import type { Binding, CallSite, Definition, FileFacts, ImportFact } from "../facts/types.js";
+import { type DefRef, type FileEntry, type Value, defKey } from "./types.js";
+
+const UNKNOWN: Value = { kind: "unknown" };
+const MAX_DEPTH = 24;
+
+const TS_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".d.ts", ".js", ".jsx", ".mjs", ".cjs"];
+
+/** Wrapper names skipped when reading a type annotation (`Optional[Foo]` → `Foo`). */
+const TYPE_WRAPPERS = new Set([
+  "Optional",
+  "Union",
+  "List",
+  "list",
+  "Dict",
+  "dict",
+  "Type",
+  "type",
+  "Awaitable",
+  "Coroutine",
+  "Promise",
+  "Readonly",
+  "Partial",
+  "Annotated",
+  "ClassVar",
+  "Final",
+  "None",
+  "null",
+  "undefined",
+  "typing",
+  "t",
+]);
+
+/** Names bound to the receiver inside methods. */
+const RECEIVERS = new Set(["self", "this", "cls"]);
+
+interface FileIndex {
+  defsByQualifiedName: Map<string, Definition>;
+  /** Bindings by `scope\0name` for single-name targets; scope is "" at module level. */
+  bindings: Map<string, Binding[]>;
+  /** Attribute bindings (`self.x = …`, `this.x = …`, class-body `x: T`) by `class\0attr`. */
+  attributes: Map<string, Binding[]>;
+  /** Imports by `scope\0local`. */
+  imports: Map<string, { fact: ImportFact; imported: string }[]>;
+  /** Parameter types by `defQualifiedName\0param`. */
+  paramTypes: Map<string, string | null>;
+}
+
+function stripCall(segment: string): { name: string; called: boolean } {
+  return segment.endsWith("()") ? { name: segment.slice(0, -2), called: true } : { name: segment, called: false };
+}
+
+/** Outward scopes of a qualified name: `A.b.c` → `A.b.c`, `A.b`, `A`, "" (module). */
+function scopeChain(scope: string | undefined): string[] {
+  const chain: string[] = [];
+  let s = scope ?? "";
+  while (s) {
+    chain.push(s);
+    const dot = s.lastIndexOf(".");
+    s = dot < 0 ? "" : s.slice(0, dot);
+  }
+  chain.push("");
+  return chain;
+}
+
+/**
+ * The project model: every file's facts plus the indexes needed to resolve a name or member
+ * path to what it denotes — imports (relative and package, Python and TS, re-exports),
+ * bindings (`x = Foo()`, `self.x = get_foo()`), factories (return annotations and returned
+ * constructors) and class members through base classes.
+ */
+export class ProjectModel {
+  readonly files = new Map<string, FileEntry>();
+  private readonly pythonModules = new Map<string, string>();
+  private readonly indexes = new Map<string, FileIndex>();
+  private readonly suffixCache = new Map<string, string | undefined>();
+  private readonly memo = new Map<string, Value>();
+  private readonly inProgress = new Set<string>();
+
+  constructor(entries: Iterable<FileEntry>) {
+    for (const entry of entries) {
+      if (entry.facts.language === "python") {
+        entry.moduleName = pythonModuleName(entry.facts.file);
+        // A module file wins over a same-named package only if no package exists yet.
+        if (!this.pythonModules.has(entry.moduleName) || entry.facts.file.endsWith("__init__.py")) {
+          this.pythonModules.set(entry.moduleName, entry.facts.file);
+        }
+      }
+      this.files.set(entry.facts.file, entry);
+    }
+  }
+
+  entry(file: string): FileEntry | undefined {
+    return this.files.get(file);
+  }
+
+  /** The definition with a qualified name in a file. */
+  definition(file: string, qualifiedName: string): Definition | undefined {
+    return this.index(file)?.defsByQualifiedName.get(qualifiedName);
+  }
+
+  private index(file: string): FileIndex | undefined {
+    const cached = this.indexes.get(file);
+    if (cached) return cached;
+    const entry = this.files.get(file);
+    if (!entry) return undefined;
+    const facts = entry.facts;
+    const index: FileIndex = {
+      defsByQualifiedName: new Map(),
+      bindings: new Map(),
+      attributes: new Map(),
+      imports: new Map(),
+      paramTypes: new Map(),
+    };
+    const classNames = new Set<string>();
+    for (const def of facts.definitions) {
+      // Overloads come before the implementation; keep the implementation.
+      if (!index.defsByQualifiedName.has(def.qualifiedName) || !def.signatureOnly) {
+        index.defsByQualifiedName.set(def.qualifiedName, def);
+      }
+      if (def.kind === "class") classNames.add(def.qualifiedName);
+      for (const p of def.params) index.paramTypes.set(`${def.qualifiedName}\0${p.name}`, p.type ?? null);
+    }
+    for (const b of facts.bindings) {
+      const [root, attr, ...rest] = b.target;
+      if (root === undefined) continue;
+      if (RECEIVERS.has(root) && attr !== undefined && rest.length === 0) {
+        push(index.attributes, `${b.scope ?? ""}\0${attr}`, b);
+      } else if (attr === undefined) {
+        push(index.bindings, `${b.scope ?? ""}\0${root}`, b);
+        // Class-body bindings are also the class's attributes.
+        if (b.scope && classNames.has(b.scope)) push(index.attributes, `${b.scope}\0${root}`, b);
+      }
+    }
+    for (const imp of facts.imports) {
+      for (const n of imp.names) push(index.imports, `${imp.enclosing ?? ""}\0${n.local}`, { fact: imp, imported: n.imported });
+    }
+    this.indexes.set(file, index);
+    return index;
+  }
+
+  // ---------------------------------------------------------------- module resolution
+
+  /** Resolves a Python import's module (with relative level) to a dotted absolute name. */
+  absolutePythonModule(file: string, imp: Pick<ImportFact, "module" | "level">): string {
+    if (imp.level === 0) return imp.module;
+    const own = pythonModuleName(file).split(".");
+    const isPackage = file.endsWith("__init__.py");
+    // `from . import x` in a plain module is relative to its package.
+    const base = own.slice(0, Math.max(0, own.length - (isPackage ? 0 : 1) - (imp.level - 1)));
+    return [...base, ...(imp.module ? imp.module.split(".") : [])].filter(Boolean).join(".");
+  }
+
+  /** The project file of a dotted Python module, exact or by unique suffix (src layouts). */
+  pythonModuleFile(moduleName: string, importer?: string): string | undefined {
+    if (!moduleName) return undefined;
+    const exact = this.pythonModules.get(moduleName);
+    if (exact) return exact;
+    const key = `${moduleName}\0${importer ?? ""}`;
+    if (this.suffixCache.has(key)) return this.suffixCache.get(key);
+    const suffix = `.${moduleName}`;
+    const hits: string[] = [];
+    for (const [name, file] of this.pythonModules) if (name.endsWith(suffix)) hits.push(file);
+    let found: string | undefined;
+    if (hits.length === 1) found = hits[0];
+    else if (hits.length > 1 && importer) {
+      // Prefer the candidate sharing the longest leading path with the importer.
+      const score = (f: string) => commonPrefixLength(f.split("/"), importer.split("/"));
+      found = [...hits].sort((a, b) => score(b) - score(a) || a.localeCompare(b))[0];
+    }
+    this.suffixCache.set(key, found);
+    return found;
+  }
+
+  /** Resolves a TS module specifier to a project file, or undefined for packages outside it. */
+  tsModuleFile(importer: string, specifier: string): string | undefined {
+    const candidates: string[] = [];
+    if (specifier.startsWith(".")) {
+      candidates.push(path.posix.normalize(path.posix.join(path.posix.dirname(importer), specifier)));
+    } else {
+      // Root-relative specifiers and common path aliases (`@/x`, `~/x`, `src/x`).
+      const bare = specifier.replace(/^[@~#]\//, "");
+      candidates.push(specifier, bare, `src/${bare}`);
+    }
+    for (const base of candidates) {
+      const found = this.probeTsFile(base);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private probeTsFile(base: string): string | undefined {
+    if (base.startsWith("..")) return undefined;
+    const tries = [base];
+    const ext = path.posix.extname(base);
+    const stem = ext ? base.slice(0, -ext.length) : base;
+    if ([".js", ".jsx", ".mjs", ".cjs"].includes(ext)) {
+      // ESM TypeScript writes `./x.js` for `./x.ts`.
+      tries.push(`${stem}.ts`, `${stem}.tsx`, `${stem}.mts`, `${stem}.cts`);
+    }
+    for (const e of TS_EXTENSIONS) tries.push(`${base}${e}`);
+    for (const e of TS_EXTENSIONS) tries.push(`${base}/index${e}`);
+    return tries.find((t) => this.files.get(t)?.facts.language === "typescript");
+  }
+
+  /** The file an import refers to, if it is part of the project. */
+  importedFile(file: string, imp: ImportFact): string | undefined {
+    const entry = this.files.get(file);
+    if (!entry) return undefined;
+    if (entry.facts.language === "python") {
+      return this.pythonModuleFile(this.absolutePythonModule(file, imp), file);
+    }
+    return this.tsModuleFile(file, imp.module);
+  }
+
+  /** The dotted path an external import denotes (`os`, `os.environ`, `jsonwebtoken.decode`). */
+  private externalPath(file: string, imp: ImportFact, imported: string): string[] {
+    const entry = this.files.get(file);
+    const modulePath =
+      entry?.facts.language === "python"
+        ? this.absolutePythonModule(file, imp)
+            .split(".")
+            .filter(Boolean)
+        : [imp.module];
+    if (imp.bindsRoot) return modulePath.slice(0, 1);
+    return imported === "*" ? modulePath : [...modulePath, imported];
+  }
+
+  // ---------------------------------------------------------------- value resolution
+
+  /**
+   * Resolves a member path as written in `file` within `scope` (qualified name of the
+   * enclosing definition) to a value.
+   */
+  resolvePath(file: string, segments: readonly string[], scope: string | undefined, depth = 0): Value {
+    const [first, ...rest] = segments;
+    if (first === undefined || first === "?" || depth > MAX_DEPTH) return UNKNOWN;
+    const root = stripCall(first);
+    let value = this.resolveName(file, root.name, scope, depth + 1);
+    if (root.called) value = this.callResult(value, depth + 1);
+    for (const seg of rest) {
+      if (value.kind === "unknown") return UNKNOWN;
+      const s = stripCall(seg);
+      if (s.name === "?") return UNKNOWN;
+      value = this.member(value, s.name, depth + 1);
+      if (s.called) value = this.callResult(value, depth + 1);
+    }
+    return value;
+  }
+
+  /** What a call site's callee denotes (the function, method or class called). */
+  resolveCallee(file: string, call: CallSite): Value {
+    return this.resolvePath(file, call.callee, call.enclosing);
+  }
+
+  /** What a call evaluates to. */
+  resolveCallResult(file: string, call: CallSite): Value {
+    return this.callResult(this.resolveCallee(file, call), 0);
+  }
+
+  /** Resolves one name in a scope: receivers, parameters, bindings, local definitions, imports. */
+  resolveName(file: string, name: string, scope: string | undefined, depth = 0): Value {
+    const key = `n\0${file}\0${scope ?? ""}\0${name}`;
+    return this.memoized(key, () => this.resolveNameUncached(file, name, scope, depth));
+  }
+
+  private resolveNameUncached(file: string, name: string, scope: string | undefined, depth: number): Value {
+    const index = this.index(file);
+    if (!index || depth > MAX_DEPTH) return UNKNOWN;
+    if (RECEIVERS.has(name)) {
+      const cls = this.enclosingClass(file, scope);
+      if (!cls) return UNKNOWN;
+      return name === "cls" ? { kind: "def", ref: cls } : { kind: "instance", cls };
+    }
+    for (const s of scopeChain(scope)) {
+      const isClassBody = s !== "" && index.defsByQualifiedName.get(s)?.kind === "class" && s !== scope;
+      // Class bodies do not enclose their methods' names (Python and TS alike).
+      if (isClassBody) continue;
+      if (s !== "") {
+        const paramKey = `${s}\0${name}`;
+        if (index.paramTypes.has(paramKey)) {
+          const type = index.paramTypes.get(paramKey);
+          return type ? this.resolveType(file, type, s, depth + 1) : UNKNOWN;
+        }
+      }
+      const bindings = index.bindings.get(`${s}\0${name}`);
+      if (bindings) {
+        for (const b of bindings) {
+          const v = this.bindingValue(file, b, depth + 1);
+          if (v.kind !== "unknown") return v;
+        }
+        return UNKNOWN;
+      }
+      const local = index.defsByQualifiedName.get(s ? `${s}.${name}` : name);
+      if (local) return { kind: "def", ref: { file, def: local } };
+      const imports = index.imports.get(`${s}\0${name}`);
+      if (imports) {
+        for (const { fact, imported } of imports) {
+          const v = this.importValue(file, fact, imported, depth + 1);
+          if (v.kind !== "unknown") return v;
+        }
+        return UNKNOWN;
+      }
+    }
+    return UNKNOWN;
+  }
+
+  private enclosingClass(file: string, scope: string | undefined): DefRef | undefined {
+    const index = this.index(file);
+    if (!index) return undefined;
+    for (const s of scopeChain(scope)) {
+      const def = index.defsByQualifiedName.get(s);
+      if (def?.kind === "class") return { file, def };
+      if (def?.className) {
+        const cls = index.defsByQualifiedName.get(def.className);
+        if (cls) return { file, def: cls };
+      }
+    }
+    return undefined;
+  }
+
+  private bindingValue(file: string, b: Binding, depth: number): Value {
+    const scope = b.scope;
+    const fromType = () => (b.type ? this.resolveType(file, b.type, scope, depth + 1) : UNKNOWN);
+    switch (b.value.kind) {
+      case "annotation":
+        return fromType();
+      case "alias": {
+        const v = this.resolvePath(file, b.value.path, scope, depth + 1);
+        return v.kind === "unknown" ? fromType() : v;
+      }
+      case "call": {
+        const typed = fromType();
+        if (typed.kind !== "unknown") return typed;
+        const callee = this.resolvePath(file, b.value.callee, scope, depth + 1);
+        return this.callResult(callee, depth + 1);
+      }
+    }
+  }
+
+  private importValue(file: string, imp: ImportFact, imported: string, depth: number): Value {
+    const target = this.importedFile(file, imp);
+    const entry = this.files.get(file);
+    if (entry?.facts.language === "python") {
+      if (imp.bindsRoot) {
+        // `import a.b.c` binds `a`: resolve the top package, else keep it external.
+        const top = this.absolutePythonModule(file, imp).split(".")[0] ?? "";
+        const topFile = this.pythonModuleFile(top);
+        return topFile ? { kind: "module", file: topFile } : { kind: "external", path: [top] };
+      }
+      if (imported === "*") {
+        return target ? { kind: "module", file: target } : { kind: "external", path: this.externalPath(file, imp, imported) };
+      }
+      if (target) {
+        const v = this.member({ kind: "module", file: target }, imported, depth + 1);
+        if (v.kind !== "unknown") return v;
+        return UNKNOWN;
+      }
+      // `from pkg import submodule` where pkg has no __init__.py in the project.
+      const sub = this.pythonModuleFile(`${this.absolutePythonModule(file, imp)}.${imported}`, file);
+      if (sub) return { kind: "module", file: sub };
+      return { kind: "external", path: this.externalPath(file, imp, imported) };
+    }
+    if (!target) return { kind: "external", path: this.externalPath(file, imp, imported) };
+    if (imported === "*") return { kind: "module", file: target };
+    return this.member({ kind: "module", file: target }, imported, depth + 1);
+  }
+
+  /** A member of a value: module attribute, class member, instance attribute or method. */
+  member(value: Value, name: string, depth = 0): Value {
+    if (depth > MAX_DEPTH) return UNKNOWN;
+    switch (value.kind) {
+      case "unknown":
+        return UNKNOWN;
+      case "external":
+        return { kind: "external", path: [...value.path, name] };
+      case "module":
+        return this.memoized(`m\0${value.file}\0${name}`, () => this.moduleMember(value.file, name, depth + 1));
+      case "def":
+        if (value.ref.def.kind !== "class") return UNKNOWN;
+        return this.classMember(value.ref, name, depth + 1, false);
+      case "instance":
+        return this.classMember(value.cls, name, depth + 1, true);
+    }
+  }
+
+  private moduleMember(file: string, name: string, depth: number): Value {
+    const entry = this.files.get(file);
+    const index = this.index(file);
+    if (!entry || !index) return UNKNOWN;
+    const facts = entry.facts;
+    if (facts.language === "typescript") {
+      if (name === "default") {
+        const def = facts.definitions.find((d) => d.isDefaultExport);
+        if (def) return { kind: "def", ref: { file, def } };
+      }
+      for (const ex of facts.exports) {
+        if (ex.exported !== name || ex.local === "*") continue;
+        if (ex.from) {
+          const target = this.tsModuleFile(file, ex.from);
+          return target ? this.member({ kind: "module", file: target }, ex.local, depth + 1) : UNKNOWN;
+        }
+        if (ex.local !== name) return this.resolveName(file, ex.local, undefined, depth + 1);
+      }
+      for (const ex of facts.exports) {
+        if (!ex.from) continue;
+        if (ex.local === "*" && ex.exported === name) {
+          const target = this.tsModuleFile(file, ex.from);
+          return target ? { kind: "module", file: target } : UNKNOWN;
+        }
+      }
+    }
+    const v = this.resolveName(file, name, undefined, depth + 1);
+    if (v.kind !== "unknown") return v;
+    if (facts.language === "python") {
+      const moduleName = this.files.get(file)?.moduleName;
+      if (moduleName !== undefined) {
+        const sub = this.pythonModules.get(moduleName ? `${moduleName}.${name}` : name);
+        if (sub) return { kind: "module", file: sub };
+      }
+    } else {
+      for (const ex of facts.exports) {
+        if (ex.from && ex.exported === "*") {
+          const target = this.tsModuleFile(file, ex.from);
+          if (target && target !== file) {
+            const w = this.member({ kind: "module", file: target }, name, depth + 1);
+            if (w.kind !== "unknown") return w;
+          }
+        }
+      }
+    }
+    return UNKNOWN;
+  }
+
+  private classMember(cls: DefRef, name: string, depth: number, onInstance: boolean): Value {
+    const key = `c\0${defKey(cls)}\0${name}\0${onInstance}`;
+    return this.memoized(key, () => {
+      const index = this.index(cls.file);
+      if (!index) return UNKNOWN;
+      const method = index.defsByQualifiedName.get(`${cls.def.qualifiedName}.${name}`);
+      if (method) return { kind: "def", ref: { file: cls.file, def: method } };
+      const attrs = index.attributes.get(`${cls.def.qualifiedName}\0${name}`);
+      if (attrs) {
+        for (const b of attrs) {
+          const v = this.bindingValue(cls.file, b, depth + 1);
+          if (v.kind !== "unknown") return v;
+        }
+      }
+      for (const base of cls.def.bases) {
+        const baseValue = this.resolveType(cls.file, base, cls.def.qualifiedName.split(".").slice(0, -1).join(".") || undefined, depth + 1);
+        if (baseValue.kind === "instance" && defKey(baseValue.cls) !== defKey(cls)) {
+          const v = this.classMember(baseValue.cls, name, depth + 1, onInstance);
+          if (v.kind !== "unknown") return v;
+        }
+      }
+      return UNKNOWN;
+    });
+  }
+
+  /** What calling a value gives: an instance for a class, the inferred return for a function. */
+  callResult(value: Value, depth = 0): Value {
+    if (depth > MAX_DEPTH) return UNKNOWN;
+    if (value.kind === "external") return { kind: "external", path: [...value.path.slice(0, -1), `${value.path.at(-1) ?? ""}()`] };
+    if (value.kind !== "def") return UNKNOWN;
+    const ref = value.ref;
+    if (ref.def.kind === "class") return { kind: "instance", cls: ref };
+    return this.memoized(`r\0${defKey(ref)}`, () => this.returnValue(ref, depth + 1));
+  }
+
+  private returnValue(ref: DefRef, depth: number): Value {
+    const def = ref.def;
+    if (def.returnType) {
+      const typed = this.resolveType(ref.file, def.returnType, scopeOf(def), depth + 1);
+      if (typed.kind !== "unknown") return typed;
+    }
+    for (const returned of def.returns) {
+      const v = this.resolvePath(ref.file, returned, def.qualifiedName, depth + 1);
+      if (v.kind === "instance" || v.kind === "module") return v;
+      if (v.kind === "def" && v.ref.def.kind !== "class") continue;
+    }
+    return UNKNOWN;
+  }
+
+  /** Reads a type annotation (`Optional["pkg.Foo"]`, `Foo | None`, `Promise<Hub>`) as an instance type. */
+  resolveType(file: string, type: string, scope: string | undefined, depth = 0): Value {
+    const names = type.match(/[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*/g) ?? [];
+    for (const name of names) {
+      if (TYPE_WRAPPERS.has(name)) continue;
+      const v = this.resolvePath(file, name.split("."), scope, depth + 1);
+      if (v.kind === "def" && v.ref.def.kind === "class") return { kind: "instance", cls: v.ref };
+      if (v.kind === "instance") return v;
+    }
+    return UNKNOWN;
+  }
+
+  /**
+   * The dotted path a member chain denotes after resolving its root through imports and
+   * aliases: `E.get` after `from os import environ as E` → `["os","environ","get"]`;
+   * `env.X` after `const { env } = process` → `["process","env","X"]`. Undefined when the
+   * root is not an import or alias.
+   */
+  canonicalChain(file: string, chain: readonly string[], scope: string | undefined, depth = 0): string[] | undefined {
+    const [first, ...rest] = chain;
+    if (first === undefined || depth > 8) return undefined;
+    const root = stripCall(first);
+    const index = this.index(file);
+    if (!index) return undefined;
+    for (const s of scopeChain(scope)) {
+      const bindings = index.bindings.get(`${s}\0${root.name}`);
+      if (bindings) {
+        const alias = bindings.find((b) => b.value.kind === "alias");
+        if (alias && alias.value.kind === "alias") {
+          const base = this.canonicalChain(file, alias.value.path, alias.scope, depth + 1) ?? alias.value.path;
+          return [...base.slice(0, -1), `${base.at(-1) ?? ""}${root.called ? "()" : ""}`, ...rest];
+        }
+        return undefined;
+      }
+      const imports = index.imports.get(`${s}\0${root.name}`);
+      const first = imports?.[0];
+      if (first) {
+        const base = this.externalPath(file, first.fact, first.imported);
+        return [...base.slice(0, -1), `${base.at(-1) ?? ""}${root.called ? "()" : ""}`, ...rest];
+      }
+    }
+    return undefined;
+  }
+
+  private memoized(key: string, compute: () => Value): Value {
+    const hit = this.memo.get(key);
+    if (hit) return hit;
+    // A cycle (`a = b`, `b = a`; a class that is its own base) resolves to unknown.
+    if (this.inProgress.has(key)) return UNKNOWN;
+    this.inProgress.add(key);
+    try {
+      const v = compute();
+      this.memo.set(key, v);
+      return v;
+    } finally {
+      this.inProgress.delete(key);
+    }
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function commonPrefixLength(a: readonly string[], b: readonly string[]): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+function scopeOf(def: Definition): string | undefined {
+  const dot = def.qualifiedName.lastIndexOf(".");
+  return dot < 0 ? undefined : def.qualifiedName.slice(0, dot);
+}
+
+/** `pkg/sub/mod.py` → `pkg.sub.mod`; `pkg/__init__.py` → `pkg`. */
+export function pythonModuleName(file: string): string {
+  const noExt = file.replace(/\.pyi?$/, "");
+  const parts = noExt.split("/");
+  if (parts.at(-1) === "__init__") parts.pop();
+  return parts.join(".");
+}
+
+export type { FileFacts };

@@ -1,0 +1,37 @@
+import type { Definition, FileFacts } from "../facts/types.js";
+
+/** A definition together with the file that holds it. */
+export interface DefRef {
+  file: string;
+  def: Definition;
+}
+
+/**
+ * What an expression evaluates to, as far as static resolution can tell.
+ * - module: a project module (Python module or TS file)
+ * - external: something from outside the project, as a dotted path (`["os","environ"]`)
+ * - def: a function or class itself (not called)
+ * - instance: an instance of a project class
+ * - unknown: could not be resolved
+ */
+export type Value =
+  | { kind: "module"; file: string }
+  | { kind: "external"; path: string[] }
+  | { kind: "def"; ref: DefRef }
+  | { kind: "instance"; cls: DefRef }
+  | { kind: "unknown" };
+
+/** Per-file information the model keeps beside the facts. */
+export interface FileEntry {
+  facts: FileFacts;
+  /** Matched by the config's `tests` globs: analysed for resolution, never reported. */
+  isTest: boolean;
+  /** Findings in this file are reported (it lies under the paths the user asked for). */
+  reported: boolean;
+  /** Python dotted module name (`pkg.sub.mod`; a package's `__init__` is `pkg.sub`). */
+  moduleName?: string;
+}
+
+export function defKey(ref: DefRef): string {
+  return `${ref.file}::${ref.def.qualifiedName}@${ref.def.span.start}`;
+}

@@ -1,0 +1,201 @@
+import { describe, expect, it } from "vitest";
+import { dedent, findingsOf, lineOf } from "../helpers/project.js";
+
+describe("legacy-fallback (Python)", () => {
+  const config = dedent(`
+    concepts:
+      broadcast:
+        canonical: app/broadcast.py::BroadcastService.broadcast_to_user
+        sinks: ["**.send_json"]
+        deprecatedModules: [app.old_router]
+  `);
+  const canonical = dedent(`
+    class BroadcastService:
+        async def broadcast_to_user(self, user_id, event):
+            return 1
+
+
+    def get_broadcast_service() -> BroadcastService:
+        return BroadcastService()
+  `);
+  const oldRouter = dedent(`
+    class OldRouter:
+        async def broadcast_to_user(self, user_id, event):
+            return 0
+
+
+    def get_router() -> OldRouter:
+        return OldRouter()
+  `);
+  const code = dedent(`
+    import logging
+
+    from app.broadcast import get_broadcast_service
+    from app.old_router import get_router
+
+    try:
+        from app.broadcast import get_broadcast_service as svc_factory
+    except ImportError:
+        from app.old_router import get_router as svc_factory
+
+
+    class Scoped:
+        def __init__(self, user_id, websocket):
+            self.user_id = user_id
+            self.websocket = websocket
+            self.service = get_broadcast_service()
+
+        async def broadcast_to_user(self, event):
+            try:
+                await self.service.broadcast_to_user(self.user_id, event)
+            except Exception:
+                await self._legacy_broadcast_to_user(event)
+
+        async def _legacy_broadcast_to_user(self, event):
+            await self.websocket.send_json(event)
+
+        async def notify(self, event):
+            if self.service is None:
+                await self.websocket.send_json(event)
+            else:
+                await self.service.broadcast_to_user(self.user_id, event)
+
+        async def notify_early(self, event):
+            if not self.service:
+                return await get_router().broadcast_to_user(self.user_id, event)
+            return await self.service.broadcast_to_user(self.user_id, event)
+
+        def pick(self):
+            return self.service or get_router()
+
+
+    async def only_logs(uid, event):
+        try:
+            await get_broadcast_service().broadcast_to_user(uid, event)
+        except Exception:
+            logging.exception("broadcast failed")
+            raise
+
+
+    async def handler(websocket, payload):
+        try:
+            result = compute(payload)
+        except ValueError:
+            await websocket.send_json({"error": "bad payload"})
+
+
+    def settings(config=None):
+        return config or {}
+
+
+    def compute(payload):
+        return payload
+  `);
+
+  it("reports try/except, import, conditional, early-return and or fallbacks; not near-misses", async () => {
+    const findings = await findingsOf(
+      {
+        "ssot-audit.config.yaml": config,
+        "app/__init__.py": "",
+        "app/broadcast.py": canonical,
+        "app/old_router.py": oldRouter,
+        "app/scoped.py": code,
+      },
+      "legacy-fallback",
+    );
+    expect(findings).toEqual([
+      ["legacy-fallback", "app/scoped.py", lineOf(code, "try:")],
+      ["legacy-fallback", "app/scoped.py", lineOf(code, "try:", 2)],
+      ["legacy-fallback", "app/scoped.py", lineOf(code, "if self.service is None")],
+      ["legacy-fallback", "app/scoped.py", lineOf(code, "if not self.service")],
+      ["legacy-fallback", "app/scoped.py", lineOf(code, "self.service or get_router()")],
+    ]);
+  });
+});
+
+describe("legacy-fallback (TypeScript)", () => {
+  const config = dedent(`
+    concepts:
+      push:
+        canonical: src/hub.ts::NotificationHub.pushToUser
+        sinks: ["**.socket.send"]
+  `);
+  const hub = dedent(`
+    export class NotificationHub {
+      async pushToUser(userId: string, event: object): Promise<number> {
+        return 1;
+      }
+    }
+    export const hub: NotificationHub | undefined = new NotificationHub();
+  `);
+  const legacy = dedent(`
+    export class LegacyRouter {
+      async pushToUser(userId: string, event: object): Promise<number> {
+        return 0;
+      }
+    }
+    export const legacyRouter = new LegacyRouter();
+    export function pushToUserLegacy(userId: string, event: object) {
+      return legacyRouter.pushToUser(userId, event);
+    }
+  `);
+  const code = dedent(`
+    import { hub } from "./hub";
+    import { legacyRouter, pushToUserLegacy } from "./legacy";
+
+    export class Scoped {
+      constructor(private userId: string, private socket: { send(d: string): void }) {}
+
+      async push(event: object) {
+        try {
+          await hub?.pushToUser(this.userId, event);
+        } catch {
+          await pushToUserLegacy(this.userId, event);
+        }
+      }
+
+      pushLater(event: object) {
+        return hub?.pushToUser(this.userId, event).catch(() => this.socket.send(JSON.stringify(event)));
+      }
+
+      router() {
+        return hub ?? legacyRouter;
+      }
+
+      routerOr() {
+        return hub || legacyRouter;
+      }
+
+      pick(event: object) {
+        return hub ? hub.pushToUser(this.userId, event) : legacyRouter.pushToUser(this.userId, event);
+      }
+
+      async onlyLogs(event: object) {
+        try {
+          await hub?.pushToUser(this.userId, event);
+        } catch (error) {
+          console.error(error);
+          throw error;
+        }
+      }
+
+      label(name?: string) {
+        return name ?? "anonymous";
+      }
+    }
+  `);
+
+  it("reports try/catch, .catch, ??, ||, ternary fallbacks; not near-misses", async () => {
+    const findings = await findingsOf(
+      { "ssot-audit.config.yaml": config, "src/hub.ts": hub, "src/legacy.ts": legacy, "src/scoped.ts": code },
+      "legacy-fallback",
+    );
+    expect(findings).toEqual([
+      ["legacy-fallback", "src/scoped.ts", lineOf(code, "try {")],
+      ["legacy-fallback", "src/scoped.ts", lineOf(code, ".catch(")],
+      ["legacy-fallback", "src/scoped.ts", lineOf(code, "hub ?? legacyRouter")],
+      ["legacy-fallback", "src/scoped.ts", lineOf(code, "hub || legacyRouter")],
+      ["legacy-fallback", "src/scoped.ts", lineOf(code, "return hub ? hub.pushToUser")],
+    ]);
+  });
+});
