@@ -16,7 +16,7 @@ import type {
 import { LineIndex } from "../../util/line-index.js";
 import { bodyShape } from "../../util/shape.js";
 import { parseSuppression } from "../../util/suppressions.js";
-import { FlatTree, flatten } from "./flat-tree.js";
+import { type FlatTree, flatten } from "./flat-tree.js";
 import { K, loadPythonGrammar, type PythonGrammar, pythonParser } from "./grammar.js";
 
 export type PythonFacts = Omit<FileFacts, "hash" | "bom" | "eol">;
@@ -60,11 +60,7 @@ export function extractPython(grammar: PythonGrammar, file: string, text: string
   const deadline = performance.now() + (limited ? budget : 0);
   let tree: ReturnType<typeof parser.parse>;
   try {
-    tree = parser.parse(
-      text,
-      null,
-      limited ? { progressCallback: (): boolean => performance.now() > deadline } : undefined,
-    );
+    tree = parser.parse(text, null, limited ? { progressCallback: (): boolean => performance.now() > deadline } : undefined);
   } catch (error) {
     parser.reset();
     facts.parseErrors.push({ line: 1, message: `parser failed: ${describe(error)}` });
@@ -77,15 +73,11 @@ export function extractPython(grammar: PythonGrammar, file: string, text: string
     facts.parseErrors.push({ line: 1, message: `parse budget of ${budget} ms exceeded (file is ${kb} KB); skipped` });
     return facts;
   }
-  let flat: FlatTree;
-  let hasError: boolean;
   try {
-    hasError = tree.rootNode.hasError;
-    flat = flatten(tree, grammar, text.length);
-  } finally {
+    const hasError = tree.rootNode.hasError;
+    const flat = flatten(tree, grammar, text.length);
     tree.delete();
-  }
-  try {
+    tree = null;
     new Walker(flat, text, lineIndex, facts).run(hasError);
   } catch (error) {
     const full = emptyFacts(file, lineIndex.lineCount);
@@ -95,6 +87,8 @@ export function extractPython(grammar: PythonGrammar, file: string, text: string
         : `python extractor failed: ${describe(error)}`;
     full.parseErrors.push({ line: 1, message });
     return full;
+  } finally {
+    tree?.delete();
   }
   return facts;
 }

@@ -56,15 +56,14 @@ const SK = ts.SyntaxKind;
 export type TsFacts = Omit<FileFacts, "hash" | "bom" | "eol">;
 
 /**
- * Parse budget heuristic. The TS parser cannot be interrupted, so the budget is enforced in two
- * places: (1) before parsing, a file larger than `budgetMs × SKIP_CHARS_PER_MS` characters is
- * skipped outright: at that size parsing would take longer than the budget even at several times
- * the parser's measured speed (~10–20 MB/s, i.e. 10–20 chars/µs, on realistic code) — at 250
- * chars/ms·... see below; (2) after parsing, if the parse alone took longer than the budget, the
- * facts are dropped. Both cases yield one parse error and empty facts.
- *
- * SKIP_CHARS_PER_MS = 100_000 chars per ms of budget (100 MB/s, ~5–10× the measured parse speed),
- * so with the default budgets (seconds) only multi-hundred-MB files are skipped unparsed.
+ * Parse budget. The TS parser cannot be interrupted, so the budget is enforced twice:
+ * 1. Before parsing, a file longer than `parseBudgetMs × SKIP_CHARS_PER_MS` characters is skipped
+ *    unparsed. SKIP_CHARS_PER_MS is 100 000 chars per ms (~100 MB/s), about 7× the parser's
+ *    measured speed on realistic TS (~14 MB/s on one core), so a skipped file would have blown
+ *    the budget even on a much faster machine; with a budget of seconds only files of hundreds of
+ *    MB are skipped this way.
+ * 2. After parsing, if the parse alone took longer than the budget, the facts are dropped.
+ * Both yield empty facts and one parse error `parse budget of N ms exceeded (file is X KB); skipped`.
  */
 const SKIP_CHARS_PER_MS = 100_000;
 const MAX_PARSE_ERRORS = 20;
@@ -483,13 +482,7 @@ class FileExtractor {
           return;
         }
         const signatureOnly: SignatureOnlyReason | undefined =
-          ambientClass || this.ambient(m)
-            ? "declare"
-            : hasModifier(m, SK.AbstractKeyword)
-              ? "abstract"
-              : m.body
-                ? undefined
-                : "overload";
+          ambientClass || this.ambient(m) ? "declare" : hasModifier(m, SK.AbstractKeyword) ? "abstract" : m.body ? undefined : "overload";
         const ds = this.addDef({
           name,
           ...this.placement(ctx, name),
@@ -619,7 +612,11 @@ class FileExtractor {
     const body = node.body;
     if (!body) return;
     if (body.kind === SK.ModuleDeclaration) this.visitNamespace(body as ts.ModuleDeclaration, inner);
-    else if (body.kind === SK.ModuleBlock) for (const st of (body as ts.ModuleBlock).statements) this.visit(st, inner);
+    else if (body.kind === SK.ModuleBlock) {
+      // Only `export`ed namespace members are reachable from outside.
+      const hidden: Ctx = { ...inner, root: undefined };
+      for (const st of (body as ts.ModuleBlock).statements) this.visit(st, hasModifier(st, SK.ExportKeyword) ? inner : hidden);
+    }
   }
 
   private visitVariableStatement(node: ts.VariableStatement, ctx: Ctx): void {
@@ -708,10 +705,14 @@ class FileExtractor {
       parent = parent.parent;
     }
     const returned =
-      parent.kind === SK.ReturnStatement ||
-      (parent.kind === SK.ArrowFunction && (parent as ts.ArrowFunction).body === child);
-    if (returned) {
-      this.visitObjectMembers(node, ctx, { qn: undefined, className: undefined, rootName: undefined, forceExported: false });
+      parent.kind === SK.ReturnStatement || (parent.kind === SK.ArrowFunction && (parent as ts.ArrowFunction).body === child);
+    const commonJsExport =
+      parent.kind === SK.BinaryExpression &&
+      (parent as ts.BinaryExpression).right === child &&
+      (parent as ts.BinaryExpression).operatorToken.kind === SK.EqualsToken &&
+      memberPath((parent as ts.BinaryExpression).left).join(".") === "module.exports";
+    if (returned || commonJsExport) {
+      this.visitObjectMembers(node, ctx, { qn: undefined, className: undefined, rootName: undefined, forceExported: commonJsExport });
     } else {
       this.visitChildren(node, ctx);
     }
@@ -774,6 +775,7 @@ class FileExtractor {
       case SK.PropertyAccessExpression:
       case SK.ThisKeyword: {
         if (e.kind === SK.Identifier && (e as ts.Identifier).text === "undefined") return undefined;
+        if (e.kind === SK.PropertyAccessExpression && isModuleLoadMember(e as ts.PropertyAccessExpression)) return undefined;
         const path = memberPath(e);
         return path[0] === "?" ? undefined : { kind: "alias", path };
       }
@@ -881,7 +883,17 @@ class FileExtractor {
     }
     const names: ImportedName[] = [];
     let spanNode: ts.Node = call;
-    if (parent.kind === SK.VariableDeclaration && (parent as ts.VariableDeclaration).initializer === child) {
+    const assignment = parent as ts.BinaryExpression;
+    if (
+      parent.kind === SK.BinaryExpression &&
+      assignment.right === child &&
+      assignment.operatorToken.kind === SK.EqualsToken &&
+      assignment.left.kind === SK.Identifier
+    ) {
+      // `impl = require("m")` (typical of try/catch import fallbacks)
+      names.push({ imported: imported ?? "*", local: (assignment.left as ts.Identifier).text, span: this.spanOf(assignment.left) });
+      spanNode = parent;
+    } else if (parent.kind === SK.VariableDeclaration && (parent as ts.VariableDeclaration).initializer === child) {
       const decl = parent as ts.VariableDeclaration;
       spanNode = variableSpanNode(decl);
       if (decl.name.kind === SK.Identifier) {
@@ -1009,7 +1021,11 @@ class FileExtractor {
     const target = memberPath(left);
     if (target[0] === "?" || target.some((s) => s.endsWith("()"))) return;
     const isModuleExports = target.length === 2 && target[0] === "module" && target[1] === "exports";
-    if (isModuleExports || (target.length === 3 && target[0] === "module" && target[1] === "exports") || (target.length === 2 && target[0] === "exports")) {
+    if (
+      isModuleExports ||
+      (target.length === 3 && target[0] === "module" && target[1] === "exports") ||
+      (target.length === 2 && target[0] === "exports")
+    ) {
       this.recordCommonJsExport(node, target, isModuleExports);
     }
     const value = this.bindingValue(node.right);
@@ -1173,7 +1189,8 @@ class FileExtractor {
   }
 
   private visitExportDeclaration(node: ts.ExportDeclaration): void {
-    const from = node.moduleSpecifier && node.moduleSpecifier.kind === SK.StringLiteral ? (node.moduleSpecifier as ts.StringLiteral).text : undefined;
+    const from =
+      node.moduleSpecifier && node.moduleSpecifier.kind === SK.StringLiteral ? (node.moduleSpecifier as ts.StringLiteral).text : undefined;
     const fromPart = from !== undefined ? { from } : {};
     const clause = node.exportClause;
     if (!clause) {
@@ -1260,6 +1277,12 @@ function variableSpanNode(decl: ts.VariableDeclaration): ts.Node {
   return decl;
 }
 
+/** `require("m").x` / `(await import("m")).x`: recorded as an import, not as a binding. */
+function isModuleLoadMember(pa: ts.PropertyAccessExpression): boolean {
+  const receiver = skipWrappersAndAwait(pa.expression);
+  return receiver.kind === SK.CallExpression && moduleLoadSpecifier(receiver as ts.CallExpression) !== undefined;
+}
+
 function flattenOperands(e: ts.Expression, op: ts.SyntaxKind, out: ts.Expression[]): void {
   if (e.kind === SK.BinaryExpression && (e as ts.BinaryExpression).operatorToken.kind === op) {
     flattenOperands((e as ts.BinaryExpression).left, op, out);
@@ -1291,7 +1314,11 @@ function stubReason(body: ts.Block): SignatureOnlyReason | undefined {
   const callee = memberPath(call.expression);
   if (/notimplemented/i.test(callee[callee.length - 1] ?? "")) return "stub";
   const msg = call.arguments?.[0];
-  if (msg && (msg.kind === SK.StringLiteral || msg.kind === SK.NoSubstitutionTemplateLiteral) && STUB_MESSAGE.test((msg as ts.StringLiteral).text)) {
+  if (
+    msg &&
+    (msg.kind === SK.StringLiteral || msg.kind === SK.NoSubstitutionTemplateLiteral) &&
+    STUB_MESSAGE.test((msg as ts.StringLiteral).text)
+  ) {
     return "stub";
   }
   return undefined;
@@ -1397,6 +1424,7 @@ function suppressionsOf(sf: ts.SourceFile, text: string, li: LineIndex): Suppres
   };
   const walk = (node: ts.Node): void => {
     take(ts.getLeadingCommentRanges(text, node.pos));
+    take(ts.getTrailingCommentRanges(text, node.pos));
     take(ts.getTrailingCommentRanges(text, node.end));
     take(ts.getLeadingCommentRanges(text, node.end));
     ts.forEachChild(node, walk);
@@ -1410,6 +1438,10 @@ function lineCount(text: string, li: LineIndex): number {
   if (text.length === 0) return 0;
   const last = text.charCodeAt(text.length - 1);
   return last === 10 || last === 13 ? li.lineCount - 1 : li.lineCount;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 interface WithParseDiagnostics {
@@ -1444,13 +1476,19 @@ export function extractTypeScript(file: string, text: string, options: ExtractOp
 
   const scriptKind = scriptKindFor(file) ?? ts.ScriptKind.TS;
   const t0 = performance.now();
-  const sf = ts.createSourceFile(
-    file,
-    text,
-    { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
-    /* setParentNodes */ true,
-    scriptKind,
-  );
+  let sf: ts.SourceFile;
+  try {
+    sf = ts.createSourceFile(
+      file,
+      text,
+      { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+      /* setParentNodes */ true,
+      scriptKind,
+    );
+  } catch (err) {
+    // The parser is recursive: pathological nesting overflows the stack.
+    return emptyFacts(file, lines, [{ line: 1, message: `parser failed: ${errorMessage(err)}` }]);
+  }
   if (performance.now() - t0 > options.parseBudgetMs) return budgetError();
 
   const parseErrors: ParseErrorFact[] = [];
@@ -1483,8 +1521,7 @@ export function extractTypeScript(file: string, text: string, options: ExtractOp
     };
   } catch (err) {
     // Deeply nested input can overflow the recursive walk; never let one file crash the run.
-    const message = err instanceof Error ? err.message : String(err);
-    return emptyFacts(file, lines, [...parseErrors, { line: 1, message: `extraction failed: ${message}` }]);
+    return emptyFacts(file, lines, [...parseErrors, { line: 1, message: `extraction failed: ${errorMessage(err)}` }]);
   }
 }
 
