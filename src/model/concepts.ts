@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import type { CallSite, Definition, FallbackSite, ImportFact, Range, Reference, Span } from "../facts/types.js";
+import type { Binding, CallSite, Definition, FallbackSite, ImportFact, Range, Reference, Span } from "../facts/types.js";
 import type { ResolvedConcept as ConceptConfig } from "../config/schema.js";
 import { shapeSimilarity } from "../util/shape.js";
 import { normalizeName } from "../util/names.js";
@@ -267,7 +267,11 @@ export class ConceptAnalyzer {
 
   private fallbackTargets(items: SideItem[], site: FallbackSite): FallbackTarget[] {
     const evaluate = (fallback: Range[], primary: Range[]): FallbackTarget[] => {
-      const reached = items.filter((i) => i.reaches && inRanges(i, fallback)).map((i) => i.reaches as FallbackTarget);
+      const reachedItems = items.filter((i) => i.reaches && inRanges(i, fallback));
+      // `get_router().send()` reaches through both calls; keep the outermost.
+      const reached = reachedItems
+        .filter((i) => !reachedItems.some((o) => o !== i && o.start <= i.start && o.end >= i.end && (o.start !== i.start || o.end !== i.end)))
+        .map((i) => i.reaches as FallbackTarget);
       if (reached.length === 0) return [];
       const legacyNamed = reached.some((r) => r.kind === "legacy-name");
       const primaryTouches = items.some((i) => i.touches && inRanges(i, primary));
@@ -362,6 +366,19 @@ export class ConceptAnalyzer {
     return undefined;
   }
 
+  /**
+   * `E = os.environ` only names the sink (uses of `E` are reported); `token = env.API_TOKEN`
+   * reads through it and is a use.
+   */
+  private isSinkAliasDefinition(file: string, bindings: readonly Binding[], ref: Reference): boolean {
+    const isAliasValue = bindings.some(
+      (b) => b.value.kind === "alias" && ref.span.start >= b.span.start && ref.span.end <= b.span.end && b.value.path.join(".") === ref.path.join("."),
+    );
+    if (!isAliasValue) return false;
+    const resolved = this.model.canonicalChain(file, ref.path, ref.enclosing) ?? ref.path;
+    return this.sinks.some((s) => matchesSinkPrefix(s.pattern, ref.path, true) || matchesSinkPrefix(s.pattern, resolved, true));
+  }
+
   private findSinkUses(): SinkUse[] {
     if (this.sinks.length === 0) return [];
     const uses: SinkUse[] = [];
@@ -373,8 +390,8 @@ export class ConceptAnalyzer {
         if (pattern) uses.push({ file, span: call.span, chain: call.callee, pattern, isCall: true, ...(call.enclosing ? { enclosing: call.enclosing } : {}) });
       }
       for (const ref of facts.references) {
-        if (isAliasDefinition(facts.bindings, ref)) continue;
         const pattern = this.matchSink(file, ref.path, ref.enclosing);
+        if (pattern && this.isSinkAliasDefinition(file, facts.bindings, ref)) continue;
         if (pattern) uses.push({ file, span: ref.span, chain: ref.path, pattern, isCall: false, ...(ref.enclosing ? { enclosing: ref.enclosing } : {}) });
       }
     }
@@ -445,13 +462,3 @@ function inRanges(item: { start: number; end: number }, ranges: readonly Range[]
   return ranges.some((r) => item.start >= r.start && item.end <= r.end);
 }
 
-/** `E = os.environ` defines an alias; only uses of `E` are sink uses. */
-function isAliasDefinition(bindings: readonly { value: { kind: string; path?: string[] }; span: Span }[], ref: Reference): boolean {
-  return bindings.some(
-    (b) =>
-      b.value.kind === "alias" &&
-      ref.span.start >= b.span.start &&
-      ref.span.end <= b.span.end &&
-      (b.value.path ?? []).join(".") === ref.path.join("."),
-  );
-}

@@ -23,11 +23,11 @@ function segmentMatches(pattern: string, segment: string): boolean {
   return segment === pattern || segment === `${pattern}()`;
 }
 
-/** True when the pattern matches a prefix of the chain. */
-export function matchesSinkPrefix(pattern: SinkPattern, chain: readonly string[]): boolean {
+/** True when the pattern matches a prefix of the chain (or, with `whole`, the entire chain). */
+export function matchesSinkPrefix(pattern: SinkPattern, chain: readonly string[], whole = false): boolean {
   const memo = new Map<number, boolean>();
   const match = (i: number, j: number): boolean => {
-    if (i === pattern.length) return true;
+    if (i === pattern.length) return !whole || j === chain.length;
     const key = i * 10_000 + j;
     const known = memo.get(key);
     if (known !== undefined) return known;

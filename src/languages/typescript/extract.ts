@@ -97,6 +97,15 @@ interface Ctx {
   tryPart: "primary" | "fallback" | undefined;
 }
 
+/** How to walk the parts of one call: its receiver/callee, its promise-fallback arguments, the rest. */
+interface CallStep {
+  ctx: Ctx;
+  receiverCtx: Ctx;
+  fallbackCtx: Ctx;
+  primaryArg?: ts.Node;
+  fallbackArg?: ts.Node;
+}
+
 interface DefInit {
   name: string;
   qn: string;
@@ -134,6 +143,8 @@ class FileExtractor {
   private readonly exportedNames = new Map<string, boolean>();
   /** Call node → definition whose delegate call it is. */
   private readonly pendingDelegates = new Map<ts.Node, DefState>();
+  /** Function expressions recorded as definitions by their assignment (`exports.f = function () {}`). */
+  private readonly assignedFunctions = new Map<ts.Node, DefState>();
   /** Ranges of fallback sides that the walk may still be inside of. */
   private activeRanges: Range[] = [];
 
@@ -219,7 +230,7 @@ class FileExtractor {
       case SK.Constructor: {
         const named = (node as ts.MethodDeclaration).name as ts.Node | undefined;
         if (named && named.kind === SK.ComputedPropertyName) this.visit(named, ctx);
-        this.visitFunctionInner(node as ts.SignatureDeclaration, undefined, ctx);
+        this.visitFunctionInner(node as ts.SignatureDeclaration, this.assignedFunctions.get(node), ctx);
         return;
       }
       case SK.ObjectLiteralExpression:
@@ -405,10 +416,35 @@ class FileExtractor {
     this.visit(body, inner);
   }
 
+  /**
+   * Records the member path of a returned expression. Value-selecting expressions are looked
+   * through, so lazy singletons are understood: `return inst ?? (inst = new Hub())` →
+   * `["inst"]`, `["Hub()"]`; `return c ? a : b` → `["a"]`, `["b"]`.
+   */
   private addReturn(ds: DefState, expr: ts.Expression): void {
     if (ds.def.returns.length >= MAX_RETURNS) return;
-    const path = memberPath(expr);
-    if (path[0] !== "?") ds.def.returns.push(path);
+    const e = skipWrappersAndAwait(expr);
+    if (e.kind === SK.BinaryExpression) {
+      const bin = e as ts.BinaryExpression;
+      const op = bin.operatorToken.kind;
+      if (op === SK.EqualsToken) {
+        this.addReturn(ds, bin.right);
+        return;
+      }
+      if (op === SK.BarBarToken || op === SK.QuestionQuestionToken || op === SK.AmpersandAmpersandToken) {
+        this.addReturn(ds, bin.left);
+        this.addReturn(ds, bin.right);
+        return;
+      }
+    } else if (e.kind === SK.ConditionalExpression) {
+      this.addReturn(ds, (e as ts.ConditionalExpression).whenTrue);
+      this.addReturn(ds, (e as ts.ConditionalExpression).whenFalse);
+      return;
+    }
+    const path = memberPath(e);
+    if (path[0] !== "?" && !ds.def.returns.some((r) => r.length === path.length && r.every((seg, i) => seg === path[i]))) {
+      ds.def.returns.push(path);
+    }
   }
 
   private visitFunctionDeclaration(node: ts.FunctionDeclaration, ctx: Ctx): void {
@@ -625,7 +661,7 @@ class FileExtractor {
     for (const decl of decls) {
       if (exported) {
         for (const n of boundNames(decl.name)) {
-          this.exportedNames.set(n, false);
+          if (!this.exportedNames.has(n)) this.exportedNames.set(n, false);
           this.exports.push({ exported: n, local: n, span: this.spanOf(decl) });
         }
       }
@@ -800,38 +836,70 @@ class FileExtractor {
 
   // ---------------------------------------------------------------- calls, references
 
+  /**
+   * Calls are walked iteratively along receiver chains (`a.b().c().d()` …), so long generated
+   * builder chains do not overflow the stack. Order stays pre-order: each call of the chain from
+   * the outermost in, then the innermost receiver, then the argument lists inside-out.
+   */
   private visitCall(node: ts.CallExpression | ts.NewExpression, ctx: Ctx): void {
+    const spine: { call: ts.CallExpression | ts.NewExpression; step: CallStep }[] = [];
+    let cur = node;
+    let curCtx = ctx;
+    for (;;) {
+      const step = this.callFacts(cur, curCtx);
+      spine.push({ call: cur, step });
+      const callee = cur.expression;
+      const receiver = callee.kind === SK.PropertyAccessExpression ? (callee as ts.PropertyAccessExpression).expression : undefined;
+      if (receiver && (receiver.kind === SK.CallExpression || receiver.kind === SK.NewExpression)) {
+        cur = receiver as ts.CallExpression | ts.NewExpression;
+        curCtx = step.receiverCtx;
+        continue;
+      }
+      // The callee member access itself is neither a reference nor a chain part to record.
+      this.visit(receiver ?? callee, step.receiverCtx);
+      break;
+    }
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const link = spine[i];
+      if (!link) continue;
+      const { step } = link;
+      for (const a of link.call.arguments ?? []) {
+        this.visit(a, a === step.fallbackArg ? step.fallbackCtx : a === step.primaryArg ? step.receiverCtx : step.ctx);
+      }
+    }
+  }
+
+  /** Records one call (and its import / promise-fallback facts); says in which context to walk its parts. */
+  private callFacts(node: ts.CallExpression | ts.NewExpression, ctx: Ctx): CallStep {
     const isNew = node.kind === SK.NewExpression;
+    const step: CallStep = { ctx, receiverCtx: ctx, fallbackCtx: ctx };
     if (!isNew) {
       const load = moduleLoadSpecifier(node as ts.CallExpression);
       if (load) this.recordModuleLoad(node as ts.CallExpression, load.module, ctx);
-      if (node.expression.kind === SK.ImportKeyword) {
-        for (const a of node.arguments ?? []) this.visit(a, ctx);
-        return;
-      }
+      if (node.expression.kind === SK.ImportKeyword) return step;
     }
     const args = node.arguments;
-    let site: FallbackSite | undefined;
-    let primaryNodes: ts.Node[] = [];
-    let fallbackNode: ts.Node | undefined;
     if (!isNew && node.expression.kind === SK.PropertyAccessExpression && args) {
       const pa = node.expression as ts.PropertyAccessExpression;
       const method = pa.name.text;
-      if (method === "catch" && args.length >= 1 && args[0]) {
-        primaryNodes = [pa.expression];
-        fallbackNode = args[0];
-      } else if (method === "then" && args.length >= 2 && args[0] && args[1]) {
-        primaryNodes = [pa.expression, args[0]];
-        fallbackNode = args[1];
+      const first = args[0];
+      const second = args[1];
+      if (method === "catch" && first) {
+        step.fallbackArg = first;
+      } else if (method === "then" && first && second) {
+        step.primaryArg = first;
+        step.fallbackArg = second;
       }
-      if (fallbackNode) {
-        site = this.addFallback({
+      if (step.fallbackArg) {
+        this.addFallback({
           kind: "promise-catch",
           span: this.spanOf(node),
-          primary: primaryNodes.map((n) => this.rangeOf(n)),
-          fallback: [this.rangeOf(fallbackNode)],
+          primary: step.primaryArg ? [this.rangeOf(pa.expression), this.rangeOf(step.primaryArg)] : [this.rangeOf(pa.expression)],
+          fallback: [this.rangeOf(step.fallbackArg)],
           ...(ctx.enclosing !== undefined ? { enclosing: ctx.enclosing } : {}),
         });
+        step.receiverCtx = { ...ctx, tryPart: "primary" };
+        step.fallbackCtx = { ...ctx, tryPart: "fallback" };
       }
     }
 
@@ -855,16 +923,7 @@ class FileExtractor {
     const delegateOf = this.pendingDelegates.get(node);
     if (delegateOf && !isNew) delegateOf.def.delegateCall = this.calls.length;
     this.calls.push(call);
-
-    if (site && fallbackNode) {
-      const primaryCtx: Ctx = { ...ctx, tryPart: "primary" };
-      for (const n of primaryNodes) this.visit(n, primaryCtx);
-      this.visit(fallbackNode, { ...ctx, tryPart: "fallback" });
-      for (const a of args ?? []) if (a !== fallbackNode && !primaryNodes.includes(a)) this.visit(a, ctx);
-      return;
-    }
-    this.visit(node.expression, ctx);
-    for (const a of args ?? []) this.visit(a, ctx);
+    return step;
   }
 
   /** `require("m")` / `import("m")`: an import, bound when assigned to a name or destructured. */
@@ -987,31 +1046,45 @@ class FileExtractor {
     return site;
   }
 
+  /**
+   * Binary expressions are walked iteratively down their left spine, so that long generated
+   * chains (`a + b + … + z`, thousands of terms) do not overflow the stack. Visit order stays
+   * pre-order: every spine node, then the leftmost operand, then the right operands inside-out.
+   */
   private visitBinary(node: ts.BinaryExpression, ctx: Ctx): void {
+    const spine: ts.BinaryExpression[] = [];
+    let e: ts.Expression = node;
+    while (e.kind === SK.BinaryExpression) {
+      const bin = e as ts.BinaryExpression;
+      spine.push(bin);
+      this.binaryFacts(bin, ctx);
+      e = bin.left;
+    }
+    this.visit(e, ctx);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const bin = spine[i];
+      if (bin) this.visit(bin.right, ctx);
+    }
+  }
+
+  private binaryFacts(node: ts.BinaryExpression, ctx: Ctx): void {
     const op = node.operatorToken.kind;
     if (op === SK.EqualsToken) this.visitAssignment(node, ctx);
-    if (op === SK.BarBarToken || op === SK.QuestionQuestionToken) {
-      const parent = node.parent;
-      const nested = parent.kind === SK.BinaryExpression && (parent as ts.BinaryExpression).operatorToken.kind === op;
-      if (!nested) {
-        const operands: ts.Expression[] = [];
-        flattenOperands(node, op, operands);
-        const first = operands[0];
-        const second = operands[1];
-        const last = operands[operands.length - 1];
-        if (first && second && last) {
-          this.addFallback({
-            kind: op === SK.BarBarToken ? "or" : "nullish",
-            span: this.spanOf(node),
-            primary: [this.rangeOf(first)],
-            fallback: [{ start: this.start(second), end: last.end }],
-            ...(ctx.enclosing !== undefined ? { enclosing: ctx.enclosing } : {}),
-          });
-        }
-      }
+    if (op !== SK.BarBarToken && op !== SK.QuestionQuestionToken) return;
+    const parent = node.parent;
+    // Only the outermost of a same-operator chain; `a || b || c` is `(a || b) || c`.
+    if (parent.kind === SK.BinaryExpression && (parent as ts.BinaryExpression).operatorToken.kind === op) return;
+    let innermost = node;
+    while (innermost.left.kind === SK.BinaryExpression && (innermost.left as ts.BinaryExpression).operatorToken.kind === op) {
+      innermost = innermost.left as ts.BinaryExpression;
     }
-    this.visit(node.left, ctx);
-    this.visit(node.right, ctx);
+    this.addFallback({
+      kind: op === SK.BarBarToken ? "or" : "nullish",
+      span: this.spanOf(node),
+      primary: [this.rangeOf(innermost.left)],
+      fallback: [{ start: this.start(innermost.right), end: node.right.end }],
+      ...(ctx.enclosing !== undefined ? { enclosing: ctx.enclosing } : {}),
+    });
   }
 
   /** `x = call()`, `this.x = new X()`, `a.b = c.d` bindings; CommonJS `module.exports` / `exports.x`. */
@@ -1028,10 +1101,46 @@ class FileExtractor {
     ) {
       this.recordCommonJsExport(node, target, isModuleExports);
     }
+    const fn = skipWrappers(node.right);
+    if (isFunctionValue(fn)) {
+      this.assignedFunction(node, fn, target, isModuleExports, ctx);
+      return;
+    }
     const value = this.bindingValue(node.right);
     if (!value) return;
     const scope = target[0] === "this" && ctx.cls ? ctx.cls.qn : ctx.enclosing;
     this.bindings.push({ target, ...(scope !== undefined ? { scope } : {}), value, span: this.spanOf(node) });
+  }
+
+  /**
+   * Functions assigned to CommonJS exports and prototypes are definitions: `exports.f = …` /
+   * `module.exports.f = …` → `f` (exported), `module.exports = function g() {}` → `g` (default
+   * export), `Hub.prototype.push = …` → method `Hub.push`. Other assigned functions are not.
+   */
+  private assignedFunction(
+    node: ts.BinaryExpression,
+    fn: ts.ArrowFunction | ts.FunctionExpression,
+    target: string[],
+    wholeModule: boolean,
+    ctx: Ctx,
+  ): void {
+    const last = target[target.length - 1] ?? "";
+    let ds: DefState | undefined;
+    const base = { node, nameNode: node.left, fn, top: false } as const;
+    if (wholeModule) {
+      const name = fn.name?.text ?? "default";
+      this.exportedNames.set(name, true);
+      ds = this.addDef({ ...base, name, qn: name, kind: "function", rootName: name, top: true, nameNode: fn.name ?? node.left });
+    } else if (
+      (target.length === 2 && target[0] === "exports") ||
+      (target.length === 3 && target[0] === "module" && target[1] === "exports")
+    ) {
+      ds = this.addDef({ ...base, name: last, qn: last, kind: "function", rootName: undefined, forceExported: true });
+    } else if (target.length === 3 && target[1] === "prototype" && target[0] !== undefined) {
+      const owner = this.placement(ctx, target[0]);
+      ds = this.addDef({ ...base, name: last, qn: `${owner.qn}.${last}`, kind: "method", className: owner.qn, rootName: owner.rootName });
+    }
+    if (ds) this.assignedFunctions.set(fn, ds);
   }
 
   private recordCommonJsExport(node: ts.BinaryExpression, target: string[], whole: boolean): void {
@@ -1048,6 +1157,9 @@ class FileExtractor {
       const local = (right as ts.Identifier).text;
       this.exports.push({ exported: "default", local, span });
       this.exportedNames.set(local, true);
+    } else if (isFunctionValue(right) || right.kind === SK.ClassExpression) {
+      const name = (right as ts.FunctionExpression | ts.ClassExpression).name?.text;
+      if (name !== undefined) this.exports.push({ exported: "default", local: name, span });
     } else if (right.kind === SK.ObjectLiteralExpression) {
       for (const prop of (right as ts.ObjectLiteralExpression).properties) {
         const exported = staticName(prop.name);
@@ -1283,15 +1395,6 @@ function isModuleLoadMember(pa: ts.PropertyAccessExpression): boolean {
   return receiver.kind === SK.CallExpression && moduleLoadSpecifier(receiver as ts.CallExpression) !== undefined;
 }
 
-function flattenOperands(e: ts.Expression, op: ts.SyntaxKind, out: ts.Expression[]): void {
-  if (e.kind === SK.BinaryExpression && (e as ts.BinaryExpression).operatorToken.kind === op) {
-    flattenOperands((e as ts.BinaryExpression).left, op, out);
-    flattenOperands((e as ts.BinaryExpression).right, op, out);
-  } else {
-    out.push(e);
-  }
-}
-
 function endsWithExit(s: ts.Statement): boolean {
   if (s.kind === SK.ReturnStatement || s.kind === SK.ThrowStatement) return true;
   if (s.kind === SK.Block) {
@@ -1373,7 +1476,14 @@ function isValueIdentifier(id: ts.Identifier): boolean {
     case SK.MetaProperty:
     case SK.JsxAttribute:
     case SK.JsxNamespacedName:
+    case SK.JsxClosingElement:
       return false;
+    case SK.JsxOpeningElement:
+    case SK.JsxSelfClosingElement: {
+      // `<div>` is an intrinsic element, `<Panel>` a component (a value).
+      const first = id.text.charCodeAt(0);
+      return !(first >= 97 && first <= 122);
+    }
     default: {
       const named = p as { name?: ts.Node; propertyName?: ts.Node };
       return named.name !== id && named.propertyName !== id;
@@ -1422,14 +1532,18 @@ function suppressionsOf(sf: ts.SourceFile, text: string, li: LineIndex): Suppres
       if (s) out.push(s);
     }
   };
-  const walk = (node: ts.Node): void => {
+  // Comments live in the trivia around tokens: scan before and after every node (iteratively).
+  const stack: ts.Node[] = [sf];
+  const push = (child: ts.Node): void => {
+    stack.push(child);
+  };
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     take(ts.getLeadingCommentRanges(text, node.pos));
     take(ts.getTrailingCommentRanges(text, node.pos));
     take(ts.getTrailingCommentRanges(text, node.end));
     take(ts.getLeadingCommentRanges(text, node.end));
-    ts.forEachChild(node, walk);
-  };
-  walk(sf);
+    ts.forEachChild(node, push);
+  }
   out.sort((a, b) => a.span.start - b.span.start);
   return out;
 }

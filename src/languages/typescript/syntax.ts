@@ -65,12 +65,26 @@ export function shapeToken(node: ts.Node): string {
   }
 }
 
-/** Appends the pre-order shape tokens of `node` and its descendants to `out`. */
+/**
+ * Appends the pre-order shape tokens of `node` and its descendants to `out`. Iterative (explicit
+ * stack), so deeply nested generated code cannot overflow the call stack.
+ */
 export function collectShapeTokens(node: ts.Node, out: string[]): void {
-  out.push(shapeToken(node));
-  ts.forEachChild(node, (child) => {
-    collectShapeTokens(child, out);
-  });
+  const stack: ts.Node[] = [node];
+  const push = (child: ts.Node): void => {
+    stack.push(child);
+  };
+  for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+    out.push(shapeToken(n));
+    const base = stack.length;
+    ts.forEachChild(n, push);
+    // Children were pushed in source order; reverse them in place so the first is popped first.
+    for (let i = base, j = stack.length - 1; i < j; i++, j--) {
+      const t = stack[i] as ts.Node;
+      stack[i] = stack[j] as ts.Node;
+      stack[j] = t;
+    }
+  }
 }
 
 /** True for nodes that are erased at runtime and only wrap a value: `(x)`, `x as T`, `x!`, `<T>x`, `x satisfies T`. */
@@ -101,48 +115,45 @@ export function skipWrappersAndAwait(expr: ts.Expression): ts.Expression {
   return e;
 }
 
+/** Longer member paths keep their last segments behind a `"?"` root (only generated code gets there). */
+export const MAX_PATH_SEGMENTS = 64;
+
 /**
  * Member path of an expression (see `src/facts/types.ts`): `a.b.c` → `["a","b","c"]`,
  * `getHub().push` → `["getHub()","push"]`, `new Hub().push` → `["Hub()","push"]`. Parentheses,
  * type assertions, non-null assertions and `await` are transparent (`(await getHub()).push` →
  * `["getHub()","push"]`); any other receiver (element access, literal, binary expression,
- * function …) is the single segment `"?"`.
+ * function …) is the single segment `"?"`. Iterative, capped at MAX_PATH_SEGMENTS.
  */
 export function memberPath(expr: ts.Expression): string[] {
-  const out: string[] = [];
-  appendPath(expr, out);
-  return out;
-}
-
-function appendPath(expr: ts.Expression, out: string[]): void {
-  const e = skipWrappersAndAwait(expr);
-  switch (e.kind) {
-    case SK.Identifier:
-      out.push((e as ts.Identifier).text);
-      return;
-    case SK.ThisKeyword:
-      out.push("this");
-      return;
-    case SK.SuperKeyword:
-      out.push("super");
-      return;
-    case SK.PropertyAccessExpression: {
-      const pa = e as ts.PropertyAccessExpression;
-      appendPath(pa.expression, out);
-      out.push(pa.name.text);
-      return;
+  const reversed: string[] = [];
+  let calls = 0;
+  let e = expr;
+  const segment = (name: string): string => (calls === 0 ? name : name + "()".repeat(calls));
+  for (;;) {
+    e = skipWrappersAndAwait(e);
+    if (reversed.length >= MAX_PATH_SEGMENTS) {
+      reversed.push("?");
+      break;
     }
-    case SK.CallExpression:
-    case SK.NewExpression: {
-      appendPath((e as ts.CallExpression | ts.NewExpression).expression, out);
-      const last = out.length - 1;
-      const seg = out[last];
-      if (seg !== undefined && seg !== "?") out[last] = `${seg}()`;
-      return;
+    if (e.kind === SK.PropertyAccessExpression) {
+      reversed.push(segment((e as ts.PropertyAccessExpression).name.text));
+      calls = 0;
+      e = (e as ts.PropertyAccessExpression).expression;
+      continue;
     }
-    default:
-      out.push("?");
+    if (e.kind === SK.CallExpression || e.kind === SK.NewExpression) {
+      calls++;
+      e = (e as ts.CallExpression | ts.NewExpression).expression;
+      continue;
+    }
+    if (e.kind === SK.Identifier) reversed.push(segment((e as ts.Identifier).text));
+    else if (e.kind === SK.ThisKeyword) reversed.push(segment("this"));
+    else if (e.kind === SK.SuperKeyword) reversed.push(segment("super"));
+    else reversed.push("?");
+    break;
   }
+  return reversed.reverse();
 }
 
 /** Text of a property / member name when it is static (identifier, private name, string or number literal). */

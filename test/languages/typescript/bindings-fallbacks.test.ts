@@ -89,7 +89,13 @@ describe("typescript fallbacks", () => {
         caught: [],
         enclosing: "f",
       },
-      { kind: "promise-catch", text: "p.catch((err) => fallback(err))", primary: ["p"], fallback: ["(err) => fallback(err)"], enclosing: "f" },
+      {
+        kind: "promise-catch",
+        text: "p.catch((err) => fallback(err))",
+        primary: ["p"],
+        fallback: ["(err) => fallback(err)"],
+        enclosing: "f",
+      },
       { kind: "promise-catch", text: "p.then(ok, fail)", primary: ["p", "ok"], fallback: ["fail"], enclosing: "f" },
       { kind: "or", text: "x || y || z", primary: ["x"], fallback: ["y || z"], enclosing: "f" },
       { kind: "nullish", text: "x ?? (y ?? z)", primary: ["x"], fallback: ["(y ?? z)"], enclosing: "f" },
@@ -131,7 +137,13 @@ function g(x: number) {
 `;
     const f = await extract(src);
     expect(f.fallbacks.map(site(src))).toEqual([
-      { kind: "nullish", text: "globalThis.native ?? legacyImpl", primary: ["globalThis.native"], fallback: ["legacyImpl"], enclosing: null },
+      {
+        kind: "nullish",
+        text: "globalThis.native ?? legacyImpl",
+        primary: ["globalThis.native"],
+        fallback: ["legacyImpl"],
+        enclosing: null,
+      },
       {
         kind: "conditional",
         text: 'if (x) {\n    throw new Error("x");\n  }',

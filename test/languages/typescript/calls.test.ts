@@ -96,7 +96,14 @@ new Bare;
         enclosing: "Svc.run",
       },
       { callee: "fetchIt", text: "fetchIt()", args: "()", each: [], awaited: true, enclosing: "Svc.run" },
-      { callee: "helper", text: "helper(() => inner())", args: "(() => inner())", each: [["() => inner()", null]], awaited: false, enclosing: "Svc.run" },
+      {
+        callee: "helper",
+        text: "helper(() => inner())",
+        args: "(() => inner())",
+        each: [["() => inner()", null]],
+        awaited: false,
+        enclosing: "Svc.run",
+      },
       // an arrow function that is not bound to a name is not a definition
       { callee: "inner", text: "inner()", args: "()", each: [], awaited: false, enclosing: "Svc.run" },
       { callee: "top", text: "top( /* c */ )", args: "( /* c */ )", each: [], awaited: false, enclosing: null },
@@ -168,5 +175,10 @@ if (!svc) { handler = legacyHandler; } else { use(svc); }
       [["legacyHandler"], 4],
       [["svc"], 4],
     ]);
+  });
+
+  it("treats JSX component tags as names, intrinsic elements not", async () => {
+    const f = await extract("const el = ok ? <Panel /> : <div>{legacyLabel}</div>;\n", "ui/x.tsx");
+    expect(f.references.map((r) => r.path)).toEqual([["ok"], ["Panel"], ["legacyLabel"]]);
   });
 });

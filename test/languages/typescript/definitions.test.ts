@@ -182,16 +182,14 @@ const awaitedArrow = async (u: string) => await hub.pushToUser(u);
 const nested = (u: string) => { return () => inner(u); };
 `;
     const f = await extract(src);
-    expect(f.definitions.map((d) => [d.qualifiedName, d.returns, d.delegateCall === undefined ? null : f.calls[d.delegateCall]?.callee])).toEqual([
+    expect(
+      f.definitions.map((d) => [d.qualifiedName, d.returns, d.delegateCall === undefined ? null : f.calls[d.delegateCall]?.callee]),
+    ).toEqual([
       ["Hub", [], null],
       ["Hub.get", [["this", "instance"]], null],
       ["Hub.make", [["Hub()"]], null],
       ["Hub.named", [["h"]], null],
-      [
-        "Hub.many",
-        [["a"], ["b", "c"], ["getD()"], ["e"], ["f"]],
-        null,
-      ],
+      ["Hub.many", [["a"], ["b", "c"], ["getD()"], ["e"], ["f"]], null],
       ["Hub.delegate", [["this", "svc", "pushToUser()"]], ["this", "svc", "pushToUser"]],
       ["Hub.awaitOnly", [], ["svc()", "push"]],
       ["Hub.callOnly", [], ["legacy", "push"]],
@@ -202,6 +200,18 @@ const nested = (u: string) => { return () => inner(u); };
       ["awaitedArrow", [["hub", "pushToUser()"]], ["hub", "pushToUser"]],
       // returning a function is not a delegate, and the inner arrow's return is not the outer's
       ["nested", [], null],
+    ]);
+  });
+
+  it("looks through ??, ||, assignments and ternaries in returned expressions", async () => {
+    const f = await extract(`
+let instance: Hub | undefined;
+export function getHub() { return instance ?? (instance = new Hub()); }
+const pick = (c: boolean) => (c ? primaryHub : legacy.hub);
+`);
+    expect(f.definitions.map((d) => [d.name, d.returns])).toEqual([
+      ["getHub", [["instance"], ["Hub()"]]],
+      ["pick", [["primaryHub"], ["legacy", "hub"]]],
     ]);
   });
 

@@ -134,4 +134,37 @@ module.exports.more = 1;
       ["make", "method", true],
     ]);
   });
+
+  it("records functions assigned to CommonJS exports and prototypes as definitions", async () => {
+    const src = `exports.pushToUser = async function (userId, event) { return hub.send(userId, event); };
+module.exports.legacyPush = (u) => legacy(u);
+function Hub() {}
+Hub.prototype.push = function (u) { this.sock.send(u); };
+module.exports = function createHub() { return new Hub(); };
+`;
+    const f = await extract(src, "lib/hub.js");
+    expect(
+      f.definitions.map((d) => [
+        d.qualifiedName,
+        d.kind,
+        d.className ?? null,
+        d.exported,
+        d.isDefaultExport ?? false,
+        textAt(src, d.nameSpan),
+        d.delegateCall === undefined ? null : f.calls[d.delegateCall]?.callee,
+      ]),
+    ).toEqual([
+      ["pushToUser", "function", null, true, false, "exports.pushToUser", ["hub", "send"]],
+      ["legacyPush", "function", null, true, false, "module.exports.legacyPush", ["legacy"]],
+      ["Hub", "function", null, false, false, "Hub", null],
+      ["Hub.push", "method", "Hub", false, false, "Hub.prototype.push", ["this", "sock", "send"]],
+      ["createHub", "function", null, true, true, "createHub", null],
+    ]);
+    expect(f.exports.map((e) => [e.exported, e.local])).toEqual([
+      ["pushToUser", "pushToUser"],
+      ["legacyPush", "legacyPush"],
+      ["default", "createHub"],
+    ]);
+    expect(f.bindings).toEqual([]);
+  });
 });
