@@ -1,99 +1,52 @@
 import { createHash } from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import { RULES } from "../../rules/index.js";
 import { ConfigError } from "../config/errors.js";
-import { type LoadedConfig, defaultConfig, findConfig, loadConfig } from "../config/load.js";
+import type { LoadedConfig } from "../config/load.js";
 import type { ResolvedConcept } from "../config/schema.js";
 import { didYouMean } from "../config/validate.js";
-import type { FileFacts } from "../facts/types.js";
-import { discoverFiles } from "../files/discover.js";
-import { UsageError } from "../files/errors.js";
-import { isInside, toPosix } from "../files/paths.js";
 import { type ConceptAnalysis, ConceptAnalyzer } from "../model/concepts.js";
-import { ProjectModel } from "../model/project.js";
-import type { FileEntry } from "../model/types.js";
+import type { ProjectModel } from "../model/project.js";
+import { toPosix } from "../files/paths.js";
+import { type Project, type ProjectOptions, loadProject } from "./project.js";
 import type { ConceptSummary, Report } from "../report/types.js";
 import { VERSION } from "../version.js";
-import { extractFile } from "./extract.js";
 import type { Finding, RuleFinding, Severity } from "./types.js";
 
-export interface CheckOptions {
-  /** Files or folders to audit, relative to `cwd` (default `.`). */
-  paths: string[];
-  cwd: string;
-  /** Explicit config file (`--config`). */
-  configPath?: string;
-  /** Diagnostics for stderr (never the report). */
-  warn?: (message: string) => void;
-}
+export type CheckOptions = ProjectOptions;
 
 export interface CheckResult {
   report: Report;
-  loaded: LoadedConfig;
-  model: ProjectModel;
+  project: Project;
   concepts: ConceptAnalysis[];
 }
 
-/** Resolves the config for a run: `--config`, else the nearest config from the first path upward. */
-export function resolveRunConfig(options: Pick<CheckOptions, "paths" | "cwd" | "configPath">): LoadedConfig {
-  const first = path.resolve(options.cwd, options.paths[0] ?? ".");
-  if (options.configPath) return loadConfig(options.configPath, { cwd: options.cwd });
-  if (!fs.existsSync(first)) throw new UsageError(`path not found: ${options.paths[0] ?? "."}`);
-  const found = findConfig(first);
-  if (found) return loadConfig(found, { cwd: options.cwd });
-  const stat = fs.statSync(first);
-  return defaultConfig(stat.isDirectory() ? first : path.dirname(first));
+/** Analyses every configured concept of a loaded project. */
+export function analyzeConcepts(project: Project): ConceptAnalysis[] {
+  const { model, loaded } = project;
+  return Object.values(loaded.config.concepts).map((concept) => {
+    const canonical = findCanonical(model, concept, loaded);
+    return new ConceptAnalyzer(model, concept.id, concept, canonical).analyze();
+  });
 }
 
 /**
  * The audit pipeline: files → per-file facts → project model → concept analysis → rules →
- * sorted findings. The whole project under the config's root is analysed (cross-file rules
- * need it); findings are reported only for files under the requested paths.
+ * sorted findings → report.
  */
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const started = performance.now();
-  const warn = options.warn ?? (() => {});
-  const loaded = resolveRunConfig(options);
-  const { config, rootDir } = loaded;
-  const requested = (options.paths.length > 0 ? options.paths : ["."]).map((p) => path.resolve(options.cwd, p));
-  for (const p of requested) {
-    if (!isInside(rootDir, p)) throw new UsageError(`path ${p} is outside the project root ${rootDir}`);
-  }
+  const project = await loadProject(options);
+  const concepts = analyzeConcepts(project);
+  const findings = runRules(project.model, concepts, project.loaded);
+  const report = buildReport(project, concepts, findings, performance.now() - started);
+  return { report, project, concepts };
+}
 
-  const discovery = await discoverFiles({
-    rootDir,
-    paths: [rootDir],
-    include: config.include,
-    exclude: config.exclude,
-    tests: config.tests,
-    maxFileSize: config.maxFileSize,
-  });
-  const entries: FileEntry[] = [];
-  const skipped = [...discovery.skipped];
-  for (const source of discovery.files) {
-    const outcome = await extractFile(source, { parseBudgetMs: config.parseBudgetMs }, warn);
-    if ("skipped" in outcome) {
-      skipped.push({ file: source.rel, reason: outcome.skipped });
-      continue;
-    }
-    entries.push({
-      facts: outcome.facts,
-      isTest: source.isTest,
-      reported: requested.some((p) => p === source.path || isInside(p, source.path)),
-    });
-  }
-  for (const s of skipped) warn(`ssot-audit: skipped ${s.file}: ${s.reason}`);
-
-  const model = new ProjectModel(entries);
-  const concepts = Object.values(config.concepts).map((concept) => {
-    const canonical = findCanonical(model, concept, loaded);
-    return new ConceptAnalyzer(model, concept.id, concept, canonical).analyze();
-  });
-
-  const findings = runRules(model, concepts, loaded);
-  const reportedEntries = entries.filter((e) => e.reported);
-  const report: Report = {
+/** Assembles the versioned report from the analysis. */
+export function buildReport(project: Project, concepts: ConceptAnalysis[], findings: Finding[], durationMs: number): Report {
+  const reportedEntries = project.entries.filter((e) => e.reported);
+  return {
     version: 1,
     tool: { name: "ssot-audit", version: VERSION },
     summary: {
@@ -101,18 +54,19 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       findings: findings.length,
       errors: findings.filter((f) => f.severity === "error").length,
       warnings: findings.filter((f) => f.severity === "warning").length,
-      durationMs: Math.round(performance.now() - started),
+      durationMs: Math.round(durationMs),
     },
-    concepts: concepts.map((c) => summarizeConcept(c, model)),
+    concepts: concepts.map((c) => summarizeConcept(c, project.model)),
     findings,
     parseErrors: reportedEntries
       .flatMap((e) => e.facts.parseErrors.slice(0, 1).map((p) => ({ file: e.facts.file, line: p.line, message: p.message })))
-      .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line),
-    skipped: skipped
-      .filter((s) => requested.some((p) => isInside(p, path.join(rootDir, s.file)) || p === path.join(rootDir, s.file)))
-      .sort((a, b) => a.file.localeCompare(b.file)),
+      .sort((a, b) => compareText(a.file, b.file) || a.line - b.line),
+    skipped: project.skipped,
   };
-  return { report, loaded, model, concepts };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function findCanonical(model: ProjectModel, concept: ResolvedConcept, loaded: LoadedConfig) {
@@ -191,7 +145,7 @@ function dedupe(findings: Finding[]): Finding[] {
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      compareText(a.file, b.file) ||
       a.line - b.line ||
       a.column - b.column ||
       a.ruleId.localeCompare(b.ruleId) ||
@@ -219,4 +173,3 @@ function summarizeConcept(c: ConceptAnalysis, model: ProjectModel): ConceptSumma
   };
 }
 
-export type { FileFacts };

@@ -1548,12 +1548,6 @@ function suppressionsOf(sf: ts.SourceFile, text: string, li: LineIndex): Suppres
   return out;
 }
 
-function lineCount(text: string, li: LineIndex): number {
-  if (text.length === 0) return 0;
-  const last = text.charCodeAt(text.length - 1);
-  return last === 10 || last === 13 ? li.lineCount - 1 : li.lineCount;
-}
-
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -1582,11 +1576,16 @@ function emptyFacts(file: string, lines: number, parseErrors: ParseErrorFact[]):
 /** Synchronous core of the extractor (exported for benchmarks and tests). */
 export function extractTypeScript(file: string, text: string, options: ExtractOptions): TsFacts {
   const li = new LineIndex(text);
-  const lines = lineCount(text, li);
-  const kb = Math.max(1, Math.round(text.length / 1024));
-  const budgetError = (): TsFacts =>
-    emptyFacts(file, lines, [{ line: 1, message: `parse budget of ${options.parseBudgetMs} ms exceeded (file is ${kb} KB); skipped` }]);
-  if (text.length > options.parseBudgetMs * SKIP_CHARS_PER_MS) return budgetError();
+  // Same convention as the Python front end: the number of line starts (a final newline opens an empty last line).
+  const lines = li.lineCount;
+  const budget = options.parseBudgetMs;
+  // Like the Python front end: a budget that is 0, negative or not finite means "no budget".
+  const limited = Number.isFinite(budget) && budget > 0;
+  const budgetError = (): TsFacts => {
+    const kb = Math.max(1, Math.ceil(Buffer.byteLength(text, "utf8") / 1024));
+    return emptyFacts(file, lines, [{ line: 1, message: `parse budget of ${budget} ms exceeded (file is ${kb} KB); skipped` }]);
+  };
+  if (limited && text.length > budget * SKIP_CHARS_PER_MS) return budgetError();
 
   const scriptKind = scriptKindFor(file) ?? ts.ScriptKind.TS;
   const t0 = performance.now();
@@ -1603,7 +1602,7 @@ export function extractTypeScript(file: string, text: string, options: ExtractOp
     // The parser is recursive: pathological nesting overflows the stack.
     return emptyFacts(file, lines, [{ line: 1, message: `parser failed: ${errorMessage(err)}` }]);
   }
-  if (performance.now() - t0 > options.parseBudgetMs) return budgetError();
+  if (limited && performance.now() - t0 > budget) return budgetError();
 
   const parseErrors: ParseErrorFact[] = [];
   for (const d of (sf as unknown as WithParseDiagnostics).parseDiagnostics ?? []) {

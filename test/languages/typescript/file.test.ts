@@ -5,10 +5,11 @@ import { extract, textAt } from "./helpers.js";
 describe("typescript file-level facts", () => {
   it("reports file, language, line count and no errors for a clean file", async () => {
     const f = await extract("export const a = 1;\nexport const b = 2;\n", "src/x.ts");
-    expect([f.file, f.language, f.lines, f.parseErrors]).toEqual(["src/x.ts", "typescript", 2, []]);
+    // lines counts line starts, like the Python front end: a final newline opens an empty last line
+    expect([f.file, f.language, f.lines, f.parseErrors]).toEqual(["src/x.ts", "typescript", 3, []]);
     expect((await extract("a;\nb;")).lines).toBe(2);
-    expect((await extract("a;\r\nb;\r\n")).lines).toBe(2);
-    expect((await extract("")).lines).toBe(0);
+    expect((await extract("a;\r\nb;\r\n")).lines).toBe(3);
+    expect((await extract("")).lines).toBe(1);
   });
 
   it("reports parse errors with line, column and message, and keeps the facts it could extract", async () => {
@@ -66,7 +67,7 @@ module.exports = Bus;
     expect(f).toEqual({
       file: "big.ts",
       language: "typescript",
-      lines: 1,
+      lines: 2,
       definitions: [],
       calls: [],
       references: [],
@@ -77,8 +78,9 @@ module.exports = Bus;
       suppressions: [],
       parseErrors: [{ line: 1, message: "parse budget of 1 ms exceeded (file is 98 KB); skipped" }],
     });
-    // the same file under a normal budget is parsed
+    // the same file under a normal budget, or with no budget (0), is parsed
     expect((await typescriptExtractor.extract("big.ts", text, { parseBudgetMs: 10_000 })).parseErrors).toEqual([]);
+    expect((await typescriptExtractor.extract("big.ts", text, { parseBudgetMs: 0 })).parseErrors).toEqual([]);
   });
 
   it("never throws on pathological input", async () => {
