@@ -1,0 +1,87 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const BIN = path.join(ROOT, "bin/ssot-audit");
+
+function run(args: string[], cwd = ROOT) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("ssot-audit check (the real binary)", () => {
+  it("exits 1 with findings, and the JSON report on stdout parses", () => {
+    const r = run(["check", "fixtures/python-broadcast", "-f", "json"]);
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout) as { version: number; findings: unknown[] };
+    expect(report.version).toBe(1);
+    expect(report.findings.length).toBeGreaterThan(0);
+  });
+
+  it("is the default command and exits 0 on a clean fixture", () => {
+    const r = run(["fixtures/clean-python"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("no SSOT violations");
+  });
+
+  it("--fail-on never exits 0 and --fail-on warning fails on warnings only", () => {
+    expect(run(["fixtures/python-broadcast", "--fail-on", "never", "-f", "json"]).status).toBe(0);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssot-cli-"));
+    fs.writeFileSync(
+      path.join(dir, "ssot-audit.config.yaml"),
+      "concepts:\n  c:\n    canonical: a.py::f\n    deprecatedModules: [old]\n",
+    );
+    fs.writeFileSync(path.join(dir, "a.py"), "def f():\n    return 1\n");
+    fs.writeFileSync(path.join(dir, "old.py"), "X = 1\n");
+    fs.writeFileSync(path.join(dir, "b.py"), "from old import X\n");
+    expect(run([dir]).status).toBe(0);
+    expect(run([dir, "--fail-on", "warning"]).status).toBe(1);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("writes the report to --output and nothing to stdout", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssot-cli-"));
+    const out = path.join(dir, "report.json");
+    const r = run(["fixtures/clean-python", "-f", "json", "-o", out]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("");
+    expect((JSON.parse(fs.readFileSync(out, "utf8")) as { version: number }).version).toBe(1);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reports only under the given subfolder, using the config found upward", () => {
+    const r = run(["fixtures/python-broadcast/netra_backend/app/handlers", "-f", "json"]);
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout) as { findings: { file: string }[] };
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(report.findings.every((f) => f.file.startsWith("netra_backend/app/handlers/"))).toBe(true);
+  });
+
+  it.each([
+    [["check", "--format", "xml"], 'unknown format "xml"'],
+    [["check", "--bogus"], "unknown option '--bogus'"],
+    [["check", "no/such/dir"], "path not found: no/such/dir"],
+    [["check", "fixtures/bad-config"], "concepts.websocket-broadcast.sinkz"],
+    [["rules", "no-such-rule"], 'unknown rule "no-such-rule"'],
+  ])("exits 2 with one clear line for %j", (args, message) => {
+    const r = run(args);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain(message);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("lists the rules and prints a rule's doc", () => {
+    const list = run(["rules"]);
+    expect(list.status).toBe(0);
+    for (const id of ["duplicate-implementation", "legacy-fallback", "direct-sink-call", "non-canonical-call", "non-canonical-import"]) {
+      expect(list.stdout).toContain(id);
+    }
+    const doc = run(["rules", "legacy-fallback"]);
+    expect(doc.status).toBe(0);
+    expect(doc.stdout.startsWith("# legacy-fallback\n")).toBe(true);
+  });
+});
