@@ -4,10 +4,12 @@ import type { Span } from "../facts/types.js";
 export class LineIndex {
   private readonly lineStarts: number[];
   private readonly endsWithNewline: boolean;
+  private readonly empty: boolean;
 
   constructor(text: string) {
     const last = text.charCodeAt(text.length - 1);
     this.endsWithNewline = last === 10 || last === 13;
+    this.empty = text.length === 0;
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
@@ -19,6 +21,7 @@ export class LineIndex {
 
   /** Lines as editors count them: a final newline ends the last line rather than starting one; "" has 0. */
   get lineCount(): number {
+    if (this.empty) return 0;
     return this.endsWithNewline ? this.lineStarts.length - 1 : this.lineStarts.length;
   }
 

@@ -5,8 +5,8 @@ import { extract, textAt } from "./helpers.js";
 describe("typescript file-level facts", () => {
   it("reports file, language, line count and no errors for a clean file", async () => {
     const f = await extract("export const a = 1;\nexport const b = 2;\n", "src/x.ts");
-    // lines counts line starts, like the Python front end: a final newline opens an empty last line
-    expect([f.file, f.language, f.lines, f.parseErrors]).toEqual(["src/x.ts", "typescript", 3, []]);
+    // lines as editors count them: a final newline ends the last line
+    expect([f.file, f.language, f.lines, f.parseErrors]).toEqual(["src/x.ts", "typescript", 2, []]);
     expect((await extract("a;\nb;")).lines).toBe(2);
     expect((await extract("a;\r\nb;\r\n")).lines).toBe(2);
     expect((await extract("")).lines).toBe(0);
@@ -67,7 +67,7 @@ module.exports = Bus;
     expect(f).toEqual({
       file: "big.ts",
       language: "typescript",
-      lines: 2,
+      lines: 1,
       definitions: [],
       calls: [],
       references: [],
