@@ -817,7 +817,7 @@ describe("python extractor: suppressions, docs and lines", () => {
     expect(facts).toEqual({
       file: "pkg/mod.py",
       language: "python",
-      lines: 1,
+      lines: 0,
       definitions: [],
       calls: [],
       references: [],
