@@ -23,7 +23,8 @@ export const duplicateImplementation: RuleModule = {
           span: def.span,
           symbol: def.qualifiedName,
           message: `${def.kind} '${def.qualifiedName}' re-implements '${concept.id}': ${why}; delegate to ${symbolRef(concept.canonical)}`,
-          confidence: "certain" as const,
+          // A name match is a fact about the definition; a clone is an estimate of similarity.
+          confidence: impl.reason === "clone" ? ("likely" as const) : ("certain" as const),
           fingerprintText: `${def.kind}:${def.qualifiedName}`,
           fixable: false,
           related: [canonicalLocation(concept)],

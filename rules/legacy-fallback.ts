@@ -3,9 +3,8 @@ import type { FallbackTarget } from "../src/model/concepts.js";
 import { canonicalLocation } from "./shared.js";
 
 const KIND_LABEL: Record<string, string> = {
-  try: "try/except fallback",
   "import-fallback": "import fallback",
-  "promise-catch": ".catch() fallback",
+  "promise-catch": "promise rejection fallback",
   or: "'or' fallback",
   nullish: "'??' fallback",
   conditional: "conditional fallback",
@@ -32,16 +31,18 @@ export const legacyFallback: RuleModule = {
     defaultSeverity: "error",
     fixable: "suggestion",
   },
-  check({ concepts }) {
+  check({ concepts, model }) {
     return concepts.flatMap((concept) =>
       concept.fallbacks.map((hit) => {
         const reached = [...new Set(hit.targets.map(describe))];
+        const language = model.entry(hit.file)?.facts.language;
+        const label = hit.site.kind === "try" ? (language === "python" ? "try/except fallback" : "try/catch fallback") : KIND_LABEL[hit.site.kind];
         return {
           concept: concept.id,
           file: hit.file,
           span: hit.site.span,
           symbol: hit.site.enclosing ?? "",
-          message: `${KIND_LABEL[hit.site.kind] ?? "fallback"} around '${concept.id}' reaches ${reached.join(", ")}; call the canonical only and let errors surface`,
+          message: `${label ?? "fallback"} around '${concept.id}' reaches ${reached.join(", ")}; call the canonical only and let errors surface`,
           confidence: "certain" as const,
           fingerprintText: `${hit.site.kind}:${[...new Set(hit.targets.map((t) => `${t.kind}=${t.label}`))].sort().join(",")}`,
           fixable: false,

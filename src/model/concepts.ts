@@ -5,14 +5,15 @@ import { shapeSimilarity } from "../util/shape.js";
 import { normalizeName } from "../util/names.js";
 import { type SinkPattern, matchesSinkPrefix, parseSinkPattern } from "./sink-pattern.js";
 import type { ProjectModel } from "./project.js";
-import { type DefRef, type Value, defKey } from "./types.js";
+import { type DefRef, type FileEntry, type Value, defKey } from "./types.js";
 
 /** Minimum estimated body similarity for a differently named definition to count as a clone. */
 const CLONE_SIMILARITY = 0.8;
 /** Bodies smaller than this many shape tokens are too small to call clones. */
 const CLONE_MIN_SIZE = 25;
 
-const TEST_DOUBLE = /^(Fake|Mock|Stub|Dummy|Spy)[A-Z_]|^(fake|mock|stub|dummy)_/;
+/** Test doubles by name: `FakeMailer`, `MailerStub`, `InMemoryMailer`, `mock_send`. */
+const TEST_DOUBLE = /^(Fake|Mock|Stub|Dummy|Spy|InMemory)[A-Z_]|[a-z0-9](Fake|Mock|Stub|Dummy|Spy)$|^(fake|mock|stub|dummy)_/;
 
 export type Confidence = "certain" | "likely";
 
@@ -96,7 +97,12 @@ export class ConceptAnalyzer {
   private readonly canonicalClassKey?: string;
   private readonly sinks: { text: string; pattern: SinkPattern }[];
   private readonly isSinkOwner: (file: string) => boolean;
+  /** Raw names of implementations matched by name (a call bearing one is `likely` non-canonical). */
   private readonly implRawNames = new Set<string>();
+  /** Raw names of every implementation (calls bearing one are worth resolving). */
+  private readonly implAnyNames = new Set<string>();
+  /** Languages the concept applies to: the canonical's, plus those with a `delegate` entry. */
+  private readonly languages: ReadonlySet<string>;
 
   constructor(
     private readonly model: ProjectModel,
@@ -112,7 +118,21 @@ export class ConceptAnalyzer {
       return pattern ? [{ text, pattern }] : [];
     });
     const owners = picomatch(config.sinkOwners ?? [], { dot: true });
-    this.isSinkOwner = (file) => file === canonical.file || ((config.sinkOwners?.length ?? 0) > 0 && owners(file));
+    // A plain folder (`app/transport`) owns everything below it.
+    const ownerDirs = (config.sinkOwners ?? []).filter((g) => !/[*?[\]{}!]/.test(g)).map((d) => d.replace(/\/+$/, ""));
+    this.isSinkOwner = (file) =>
+      file === canonical.file ||
+      ((config.sinkOwners?.length ?? 0) > 0 && owners(file)) ||
+      ownerDirs.some((d) => file === d || file.startsWith(`${d}/`));
+    const canonicalLanguage = model.entry(canonical.file)?.facts.language ?? "python";
+    this.languages = new Set([canonicalLanguage, ...Object.keys(config.delegate ?? {})]);
+  }
+
+  /** Production files of the concept's languages. */
+  private *files(): Generator<[string, FileEntry]> {
+    for (const [file, entry] of this.model.files) {
+      if (!entry.isTest && this.languages.has(entry.facts.language)) yield [file, entry];
+    }
   }
 
   get nameKeys(): Set<string> {
@@ -152,8 +172,7 @@ export class ConceptAnalyzer {
   private findImplementations(nameKeys: Set<string>): void {
     const canonical = this.canonical.def;
     const wantClass = canonical.kind === "class";
-    for (const [file, entry] of this.model.files) {
-      if (entry.isTest) continue;
+    for (const [file, entry] of this.files()) {
       const testDoubleClasses = new Set(
         entry.facts.definitions.filter((d) => d.kind === "class" && TEST_DOUBLE.test(d.name)).map((d) => d.qualifiedName),
       );
@@ -170,14 +189,15 @@ export class ConceptAnalyzer {
           similarity = this.cloneSimilarity(def);
           if (similarity === undefined) continue;
         }
-        if (this.isDelegateToCanonical(ref)) {
+        if (!normalizeName(def.name).legacy && this.isDelegateToCanonical(ref)) {
           this.delegateKeys.add(defKey(ref));
           this.delegateRefs.set(defKey(ref), ref);
           continue;
         }
         const impl: Implementation = byName ? { ref, reason: "name" } : { ref, reason: "clone", similarity: similarity ?? 0 };
         this.implByKey.set(defKey(ref), impl);
-        this.implRawNames.add(def.name);
+        if (byName) this.implRawNames.add(def.name);
+        this.implAnyNames.add(def.name);
         this.implFiles.add(file);
         if (def.className) {
           const cls = this.model.definition(file, def.className);
@@ -217,14 +237,16 @@ export class ConceptAnalyzer {
   private classifyCalls(nameKeys: Set<string>): ClassifiedCall[] {
     const result: ClassifiedCall[] = [];
     const canonicalRaw = this.canonical.def.name;
-    for (const [file, entry] of this.model.files) {
-      if (entry.isTest) continue;
+    for (const [file, entry] of this.files()) {
+      const aliases = localAliases(entry);
       for (const call of entry.facts.calls) {
         const last = call.callee.at(-1);
         if (!last) continue;
         const raw = last.replace(/\(\)$/, "");
         const norm = normalizeName(raw);
-        if (!nameKeys.has(norm.key) && !this.implRawNames.has(raw)) continue;
+        const original = call.callee.length === 1 ? aliases.get(raw) : undefined;
+        const interesting = (n: string) => nameKeys.has(normalizeName(n).key) || this.implAnyNames.has(n);
+        if (!interesting(raw) && !(original && interesting(original))) continue;
         const target = this.model.resolveCallee(file, call);
         if (target.kind === "def") {
           const key = defKey(target.ref);
@@ -252,8 +274,8 @@ export class ConceptAnalyzer {
 
   private findFallbacks(nameKeys: Set<string>): FallbackHit[] {
     const hits: FallbackHit[] = [];
-    for (const [file, entry] of this.model.files) {
-      if (entry.isTest || entry.facts.fallbacks.length === 0) continue;
+    for (const [file, entry] of this.files()) {
+      if (entry.facts.fallbacks.length === 0) continue;
       let items: SideItem[] | undefined;
       for (const site of entry.facts.fallbacks) {
         items ??= this.sideItems(file, nameKeys);
@@ -279,8 +301,10 @@ export class ConceptAnalyzer {
     };
     const direct = evaluate(site.fallback, site.primary);
     if (direct.length > 0 || site.kind !== "conditional") return direct;
-    // Either branch of a conditional may be the canonical one.
-    return evaluate(site.primary, site.fallback);
+    // Either branch of a conditional may be the canonical one; the condition (the first primary
+    // range) only decides, it is never the fallback.
+    const [condition, ...otherBranch] = site.primary;
+    return evaluate(otherBranch, condition ? [condition, ...site.fallback] : site.fallback);
   }
 
   /** Every call, reference and import of a file, classified against the concept. */
@@ -288,13 +312,14 @@ export class ConceptAnalyzer {
     const facts = this.model.entry(file)?.facts;
     if (!facts) return [];
     const items: SideItem[] = [];
-    const classifyPath = (chain: string[], span: Span, enclosing: string | undefined, value: () => Value): void => {
+    const classifyPath = (chain: string[], span: Span, enclosing: string | undefined, isCall: boolean, value: () => Value): void => {
       const item: SideItem = { start: span.start, end: span.end, touches: false };
       const last = chain.at(-1)?.replace(/\(\)$/, "") ?? "";
       const norm = normalizeName(last);
       if (nameKeys.has(norm.key)) {
         item.touches = true;
-        if (norm.legacy) item.reaches = { kind: "legacy-name", label: last, span };
+        // A legacy-named flag (`flags.notify_legacy`) is not code; a call or a function reference is.
+        if (norm.legacy && (isCall || value().kind === "def")) item.reaches = { kind: "legacy-name", label: last, span };
       }
       const sink = this.matchSink(file, chain, enclosing);
       if (sink) item.reaches ??= { kind: "sink", label: sink, span };
@@ -310,14 +335,14 @@ export class ConceptAnalyzer {
       if (item.touches || item.reaches) items.push(item);
     };
     for (const call of facts.calls) {
-      classifyPath(call.callee, call.span, call.enclosing, () => {
+      classifyPath(call.callee, call.span, call.enclosing, true, () => {
         const callee = this.model.resolveCallee(file, call);
         const verdict = this.judgeValue(callee);
         return verdict ? callee : this.model.callResult(callee);
       });
     }
     for (const ref of facts.references) {
-      classifyPath(ref.path, ref.span, ref.enclosing, () => this.model.resolvePath(file, ref.path, ref.enclosing));
+      classifyPath(ref.path, ref.span, ref.enclosing, false, () => this.model.resolvePath(file, ref.path, ref.enclosing));
     }
     for (const imp of facts.imports) {
       const item: SideItem = { start: imp.span.start, end: imp.span.end, touches: false };
@@ -349,9 +374,12 @@ export class ConceptAnalyzer {
       if (this.implClassKeys.has(key)) return { label: v.ref.def.qualifiedName };
     }
     if (v.kind === "instance") {
-      const key = defKey(v.cls);
-      if (key === this.canonicalClassKey) return "canonical";
-      if (this.implClassKeys.has(key)) return { label: `${v.cls.def.qualifiedName} instance` };
+      // A subclass that inherits a non-canonical implementation reaches it too.
+      for (const cls of this.model.ancestors(v.cls)) {
+        const key = defKey(cls);
+        if (key === this.canonicalClassKey) return "canonical";
+        if (this.implClassKeys.has(key)) return { label: `${v.cls.def.qualifiedName} instance` };
+      }
     }
     return undefined;
   }
@@ -361,8 +389,9 @@ export class ConceptAnalyzer {
   private matchSink(file: string, chain: readonly string[], enclosing: string | undefined): string | undefined {
     if (this.sinks.length === 0) return undefined;
     for (const s of this.sinks) if (matchesSinkPrefix(s.pattern, chain)) return s.text;
-    const resolved = this.model.canonicalChain(file, chain, enclosing);
-    if (resolved) for (const s of this.sinks) if (matchesSinkPrefix(s.pattern, resolved)) return s.text;
+    for (const resolved of this.model.aliasChains(file, chain, enclosing)) {
+      for (const s of this.sinks) if (matchesSinkPrefix(s.pattern, resolved)) return s.text;
+    }
     return undefined;
   }
 
@@ -375,15 +404,15 @@ export class ConceptAnalyzer {
       (b) => b.value.kind === "alias" && ref.span.start >= b.span.start && ref.span.end <= b.span.end && b.value.path.join(".") === ref.path.join("."),
     );
     if (!isAliasValue) return false;
-    const resolved = this.model.canonicalChain(file, ref.path, ref.enclosing) ?? ref.path;
-    return this.sinks.some((s) => matchesSinkPrefix(s.pattern, ref.path, true) || matchesSinkPrefix(s.pattern, resolved, true));
+    const chains = [ref.path, ...this.model.aliasChains(file, ref.path, ref.enclosing)];
+    return this.sinks.some((s) => chains.some((c) => matchesSinkPrefix(s.pattern, c, true)));
   }
 
   private findSinkUses(): SinkUse[] {
     if (this.sinks.length === 0) return [];
     const uses: SinkUse[] = [];
-    for (const [file, entry] of this.model.files) {
-      if (entry.isTest || this.isSinkOwner(file)) continue;
+    for (const [file, entry] of this.files()) {
+      if (this.isSinkOwner(file)) continue;
       const facts = entry.facts;
       for (const call of facts.calls) {
         const pattern = this.matchSink(file, call.callee, call.enclosing);
@@ -406,35 +435,32 @@ export class ConceptAnalyzer {
     if (deprecated.length === 0) return undefined;
     const entry = this.model.entry(file);
     if (!entry) return undefined;
+    const target = this.model.importedFile(file, imp);
     if (entry.facts.language === "python") {
       const module = this.model.absolutePythonModule(file, imp);
       const candidates = [module, ...imp.names.filter((n) => n.imported !== "*").map((n) => `${module}.${n.imported}`)];
-      const target = this.model.importedFile(file, imp);
-      for (const d of deprecated) {
-        if (candidates.some((c) => c === d || c.startsWith(`${d}.`))) return d;
-        // `src/` layouts: the import may omit a prefix that the configured name has, or vice versa.
-        const dFile = this.model.pythonModuleFile(d);
-        if (target && dFile === target) return d;
-      }
-      return undefined;
+      const targetModule = target ? this.model.importName(target) : undefined;
+      if (targetModule) candidates.push(targetModule);
+      // `from .. import legacy` names a submodule of the target package.
+      if (targetModule !== undefined) candidates.push(...imp.names.filter((n) => n.imported !== "*").map((n) => `${targetModule}.${n.imported}`));
+      return deprecated.find((d) => candidates.some((c) => withinPythonModule(c, d)));
     }
-    const target = this.model.importedFile(file, imp);
-    for (const d of deprecated) {
-      if (imp.module === d) return d;
-      if (target) {
-        const dFile = d.includes("/") || d.includes(".ts") ? this.model.tsModuleFile("", d.replace(/^\.\//, "")) : undefined;
-        if (dFile === target) return d;
-        const asPath = d.replaceAll(".", "/");
-        if (target.replace(/\.[cm]?[jt]sx?$/, "") === asPath) return d;
-      }
-    }
-    return undefined;
+    const specifier = imp.module.replace(/^node:/, "");
+    return deprecated.find((d) => {
+      if (specifier === d || specifier.startsWith(`${d}/`)) return true;
+      if (!target) return false;
+      // Root-relative paths: a file (`src/legacy/router.ts`), a folder (`src/legacy`), or a glob.
+      const path = d.replace(/^\.\//, "").replace(/\/\*\*$/, "");
+      if (/[*?{[]/.test(path)) return picomatch(d.replace(/^\.\//, ""))(target);
+      if (target === path || target.startsWith(`${path}/`)) return true;
+      if (target.replace(/\.[cm]?[jt]sx?$/, "").replace(/\/index$/, "") === path.replace(/\.[cm]?[jt]sx?$/, "")) return true;
+      return target.replace(/\.[cm]?[jt]sx?$/, "") === d.replaceAll(".", "/");
+    });
   }
 
   private findDeprecatedImports(): DeprecatedImport[] {
     const result: DeprecatedImport[] = [];
-    for (const [file, entry] of this.model.files) {
-      if (entry.isTest) continue;
+    for (const [file, entry] of this.files()) {
       for (const imp of entry.facts.imports) {
         const module = this.deprecatedModuleOf(file, imp);
         if (!module) continue;
@@ -462,3 +488,21 @@ function inRanges(item: { start: number; end: number }, ranges: readonly Range[]
   return ranges.some((r) => item.start >= r.start && item.end <= r.end);
 }
 
+
+/** Local names bound to another name: `from m import a as b`, `const { a: b } = require(…)`, `b = a`. */
+function localAliases(entry: FileEntry): Map<string, string> {
+  const aliases = new Map<string, string>();
+  for (const imp of entry.facts.imports) {
+    for (const n of imp.names) if (n.imported !== n.local && n.imported !== "*" && n.imported !== "default") aliases.set(n.local, n.imported);
+  }
+  for (const b of entry.facts.bindings) {
+    const [target] = b.target;
+    if (b.target.length === 1 && target && b.value.kind === "alias" && b.value.path.length === 1 && b.value.path[0]) aliases.set(target, b.value.path[0]);
+  }
+  return aliases;
+}
+
+/** `pkg.legacy.router` lies within `pkg.legacy`. */
+function withinPythonModule(module: string, deprecated: string): boolean {
+  return module === deprecated || module.startsWith(`${deprecated}.`);
+}

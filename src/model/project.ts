@@ -32,6 +32,8 @@ const TYPE_WRAPPERS = new Set([
   "t",
 ]);
 
+const PROPERTY_DECORATORS = /^(?:(?:functools\.)?cached_property|property)$/;
+
 /** Names bound to the receiver inside methods. */
 const RECEIVERS = new Set(["self", "this", "cls"]);
 
@@ -45,6 +47,10 @@ interface FileIndex {
   imports: Map<string, { fact: ImportFact; imported: string }[]>;
   /** Parameter types by `defQualifiedName\0param`. */
   paramTypes: Map<string, string | null>;
+  /** Qualified names of object literals that hold methods (owners that are not classes). */
+  objects: Set<string>;
+  /** Functions and methods by start offset, for "which definition encloses this offset". */
+  functions: Definition[];
 }
 
 function stripCall(segment: string): { name: string; called: boolean } {
@@ -112,6 +118,8 @@ export class ProjectModel {
       attributes: new Map(),
       imports: new Map(),
       paramTypes: new Map(),
+      objects: new Set(),
+      functions: facts.definitions.filter((d) => d.kind !== "class").sort((a, b) => a.span.start - b.span.start),
     };
     const classNames = new Set<string>();
     for (const def of facts.definitions) {
@@ -122,11 +130,21 @@ export class ProjectModel {
       if (def.kind === "class") classNames.add(def.qualifiedName);
       for (const p of def.params) index.paramTypes.set(`${def.qualifiedName}\0${p.name}`, p.type ?? null);
     }
+    for (const def of facts.definitions) {
+      if (def.className && !classNames.has(def.className)) {
+        // Every prefix of an object path is an object too (`api.v1.send` → `api`, `api.v1`).
+        const parts = def.className.split(".");
+        for (let i = 1; i <= parts.length; i++) index.objects.add(parts.slice(0, i).join("."));
+      }
+    }
     for (const b of facts.bindings) {
       const [root, attr, ...rest] = b.target;
       if (root === undefined) continue;
       if (RECEIVERS.has(root) && attr !== undefined && rest.length === 0) {
         push(index.attributes, `${b.scope ?? ""}\0${attr}`, b);
+      } else if (attr !== undefined && rest.length === 0 && classNames.has(root)) {
+        // Static members: `Router.instance = new Router()`, TS `static router = new X()`.
+        push(index.attributes, `${root}\0${attr}`, b);
       } else if (attr === undefined) {
         push(index.bindings, `${b.scope ?? ""}\0${root}`, b);
         // Class-body bindings are also the class's attributes.
@@ -150,6 +168,19 @@ export class ProjectModel {
     // `from . import x` in a plain module is relative to its package.
     const base = own.slice(0, Math.max(0, own.length - (isPackage ? 0 : 1) - (imp.level - 1)));
     return [...base, ...(imp.module ? imp.module.split(".") : [])].filter(Boolean).join(".");
+  }
+
+  /**
+   * The name a Python file is imported by: its module name without leading folders that are
+   * not packages (`src/app/x.py` → `app.x` when `src/` has no `__init__.py`).
+   */
+  importName(file: string): string | undefined {
+    const moduleName = this.files.get(file)?.moduleName;
+    if (moduleName === undefined) return undefined;
+    const parts = file.split("/");
+    let skip = 0;
+    while (skip < parts.length - 2 && !this.files.has(`${parts.slice(0, skip + 1).join("/")}/__init__.py`)) skip++;
+    return moduleName.split(".").slice(skip).join(".");
   }
 
   /** The project file of a dotted Python module, exact or by unique suffix (src layouts). */
@@ -222,7 +253,7 @@ export class ProjectModel {
         ? this.absolutePythonModule(file, imp)
             .split(".")
             .filter(Boolean)
-        : [imp.module];
+        : [imp.module.replace(/^node:/, "")];
     if (imp.bindsRoot) return modulePath.slice(0, 1);
     return imported === "*" ? modulePath : [...modulePath, imported];
   }
@@ -292,8 +323,10 @@ export class ProjectModel {
         }
         return UNKNOWN;
       }
-      const local = index.defsByQualifiedName.get(s ? `${s}.${name}` : name);
+      const qualified = s ? `${s}.${name}` : name;
+      const local = index.defsByQualifiedName.get(qualified);
       if (local) return { kind: "def", ref: { file, def: local } };
+      if (index.objects.has(qualified)) return { kind: "object", file, qualifiedName: qualified };
       const imports = index.imports.get(`${s}\0${name}`);
       if (imports) {
         for (const { fact, imported } of imports) {
@@ -321,7 +354,9 @@ export class ProjectModel {
   }
 
   private bindingValue(file: string, b: Binding, depth: number): Value {
-    const scope = b.scope;
+    // `self.gw = gw` in `__init__(self, gw: Gateway)`: the value is read in the method, not the class.
+    const root = b.target[0];
+    const scope = root !== undefined && RECEIVERS.has(root) && b.target.length > 1 ? (this.innermostFunction(file, b.span.start)?.qualifiedName ?? b.scope) : b.scope;
     const fromType = () => (b.type ? this.resolveType(file, b.type, scope, depth + 1) : UNKNOWN);
     switch (b.value.kind) {
       case "annotation":
@@ -377,6 +412,13 @@ export class ProjectModel {
         return { kind: "external", path: [...value.path, name] };
       case "module":
         return this.memoized(`m\0${value.file}\0${name}`, () => this.moduleMember(value.file, name, depth + 1));
+      case "object": {
+        const index = this.index(value.file);
+        const qualified = `${value.qualifiedName}.${name}`;
+        const def = index?.defsByQualifiedName.get(qualified);
+        if (def) return { kind: "def", ref: { file: value.file, def } };
+        return index?.objects.has(qualified) ? { kind: "object", file: value.file, qualifiedName: qualified } : UNKNOWN;
+      }
       case "def":
         if (value.ref.def.kind !== "class") return UNKNOWN;
         return this.classMember(value.ref, name, depth + 1, false);
@@ -439,7 +481,12 @@ export class ProjectModel {
       const index = this.index(cls.file);
       if (!index) return UNKNOWN;
       const method = index.defsByQualifiedName.get(`${cls.def.qualifiedName}.${name}`);
-      if (method) return { kind: "def", ref: { file: cls.file, def: method } };
+      if (method) {
+        const ref = { file: cls.file, def: method };
+        // Reading a property gives what its getter returns.
+        if (onInstance && method.decorators.some((d) => PROPERTY_DECORATORS.test(d))) return this.callResult({ kind: "def", ref }, depth + 1);
+        return { kind: "def", ref };
+      }
       const attrs = index.attributes.get(`${cls.def.qualifiedName}\0${name}`);
       if (attrs) {
         for (const b of attrs) {
@@ -456,6 +503,36 @@ export class ProjectModel {
       }
       return UNKNOWN;
     });
+  }
+
+  /** The innermost function or method whose span contains an offset. */
+  innermostFunction(file: string, offset: number): Definition | undefined {
+    const functions = this.index(file)?.functions ?? [];
+    let found: Definition | undefined;
+    for (const def of functions) {
+      if (def.span.start > offset) break;
+      if (def.span.end >= offset) found = def;
+    }
+    return found;
+  }
+
+  /** A class and its project base classes, nearest first (cycles and depth bounded). */
+  ancestors(cls: DefRef): DefRef[] {
+    const result: DefRef[] = [];
+    const seen = new Set<string>();
+    const visit = (c: DefRef, depth: number) => {
+      const key = defKey(c);
+      if (seen.has(key) || depth > 12) return;
+      seen.add(key);
+      result.push(c);
+      const scope = c.def.qualifiedName.split(".").slice(0, -1).join(".") || undefined;
+      for (const base of c.def.bases) {
+        const v = this.resolveType(c.file, base, scope);
+        if (v.kind === "instance") visit(v.cls, depth + 1);
+      }
+    };
+    visit(cls, 0);
+    return result;
   }
 
   /** What calling a value gives: an instance for a class, the inferred return for a function. */
@@ -495,35 +572,45 @@ export class ProjectModel {
   }
 
   /**
-   * The dotted path a member chain denotes after resolving its root through imports and
+   * The dotted paths a member chain may denote once its root is resolved through imports and
    * aliases: `E.get` after `from os import environ as E` → `["os","environ","get"]`;
-   * `env.X` after `const { env } = process` → `["process","env","X"]`. Undefined when the
-   * root is not an import or alias.
+   * `env.X` after `const { env } = process` → `["process","env","X"]`; `server.to()` after
+   * `import { io as server } from "./transport"` → also `["io","to()"]`. Empty when the root is
+   * a parameter, a local that is not an alias, or not bound at all (then only the chain as
+   * written applies).
    */
-  canonicalChain(file: string, chain: readonly string[], scope: string | undefined, depth = 0): string[] | undefined {
+  aliasChains(file: string, chain: readonly string[], scope: string | undefined, depth = 0): string[][] {
     const [first, ...rest] = chain;
-    if (first === undefined || depth > 8) return undefined;
+    if (first === undefined || depth > 8) return [];
     const root = stripCall(first);
     const index = this.index(file);
-    if (!index) return undefined;
+    if (!index) return [];
+    const join = (base: readonly string[]): string[] =>
+      base.length === 0 ? [...rest] : [...base.slice(0, -1), `${base.at(-1) ?? ""}${root.called ? "()" : ""}`, ...rest];
     for (const s of scopeChain(scope)) {
+      // A parameter shadows module-level names (`def app(environ, start_response)`).
+      if (s !== "" && index.paramTypes.has(`${s}\0${root.name}`)) return [];
       const bindings = index.bindings.get(`${s}\0${root.name}`);
       if (bindings) {
         const alias = bindings.find((b) => b.value.kind === "alias");
-        if (alias && alias.value.kind === "alias") {
-          const base = this.canonicalChain(file, alias.value.path, alias.scope, depth + 1) ?? alias.value.path;
-          return [...base.slice(0, -1), `${base.at(-1) ?? ""}${root.called ? "()" : ""}`, ...rest];
-        }
-        return undefined;
+        if (!alias || alias.value.kind !== "alias") return [];
+        const path = alias.value.path;
+        const deeper = this.aliasChains(file, path, alias.scope, depth + 1);
+        return (deeper.length > 0 ? [...deeper, path] : [path]).map((base) => join(base));
       }
       const imports = index.imports.get(`${s}\0${root.name}`);
-      const first = imports?.[0];
-      if (first) {
-        const base = this.externalPath(file, first.fact, first.imported);
-        return [...base.slice(0, -1), `${base.at(-1) ?? ""}${root.called ? "()" : ""}`, ...rest];
+      const imp = imports?.[0];
+      if (imp) {
+        const chains = [join(this.externalPath(file, imp.fact, imp.imported))];
+        if (this.importedFile(file, imp.fact)) {
+          // A project module's export keeps its own name as the root (`io` in `./transport`).
+          if (imp.imported === "*") chains.push(join([]));
+          else if (imp.imported !== "default") chains.push(join([imp.imported]));
+        }
+        return chains.filter((c) => c.length > 0);
       }
     }
-    return undefined;
+    return [];
   }
 
   private memoized(key: string, compute: () => Value): Value {

@@ -12,6 +12,7 @@ export interface DefRef {
  * - external: something from outside the project, as a dotted path (`["os","environ"]`)
  * - def: a function or class itself (not called)
  * - instance: an instance of a project class
+ * - object: an object literal holding methods (TS services written as objects)
  * - unknown: could not be resolved
  */
 export type Value =
@@ -19,6 +20,8 @@ export type Value =
   | { kind: "external"; path: string[] }
   | { kind: "def"; ref: DefRef }
   | { kind: "instance"; cls: DefRef }
+  /** An object literal whose members are definitions (`export const api = { send() {} }`). */
+  | { kind: "object"; file: string; qualifiedName: string }
   | { kind: "unknown" };
 
 /** Per-file information the model keeps beside the facts. */

@@ -41,6 +41,9 @@ export function splitWords(identifier: string): string[] {
     }, []);
 }
 
+/** Words that mark another variant of the same capability without calling it legacy. */
+export const VARIANT_WORDS: ReadonlySet<string> = new Set(["new", "impl", "bak", "backup"]);
+
 export interface NormalizedName {
   /** Words without legacy affixes, joined by `_`: the comparison key. */
   key: string;
@@ -54,10 +57,21 @@ export function normalizeName(identifier: string): NormalizedName {
   const hit = cache.get(identifier);
   if (hit) return hit;
   const words = splitWords(identifier);
-  const kept = words.filter((w) => !LEGACY_WORDS.has(w));
-  // A name made only of legacy words (`legacy`, `old`) is its own name, not an empty one.
-  const result: NormalizedName =
-    kept.length === 0 ? { key: words.join("_"), legacy: false } : { key: kept.join("_"), legacy: kept.length < words.length };
+  let legacy = false;
+  const kept = words.filter((w, i) => {
+    if (LEGACY_WORDS.has(w)) {
+      legacy = true;
+      return false;
+    }
+    // A trailing version number: `send_email_2`, `send_email2`, `pushToUserCompat2`.
+    if (i === words.length - 1 && i > 0 && /^[1-9]$/.test(w)) {
+      legacy = true;
+      return false;
+    }
+    return !VARIANT_WORDS.has(w);
+  });
+  // A name made only of marker words (`legacy`, `old`, `new`) is its own name, not an empty one.
+  const result: NormalizedName = kept.length === 0 ? { key: words.join("_"), legacy: false } : { key: kept.join("_"), legacy };
   if (cache.size > 100_000) cache.clear();
   cache.set(identifier, result);
   return result;
