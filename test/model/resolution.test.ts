@@ -1,0 +1,283 @@
+/**
+ * Patterns written differently from the seed fixtures (other names, nesting and import
+ * styles) — each case is a small project with its exact expected findings.
+ */
+import { describe, expect, it } from "vitest";
+import { checkProject, dedent, lineOf } from "../helpers/project.js";
+
+async function findings(files: Record<string, string>) {
+  const { report } = await checkProject(files);
+  return report.findings.map((f) => [f.ruleId, f.file, f.line, f.confidence]);
+}
+
+const PY_MAIL = {
+  "ssot-audit.config.yaml": "concepts:\n  mail:\n    canonical: app/mail.py::send_email\n    sinks: [os.environ]\n",
+  "app/__init__.py": "",
+  "app/mail.py": "def send_email(to):\n    return 1\n",
+};
+
+describe("resolution of patterns written differently", () => {
+  it("follows aliased function imports (Python and TS)", async () => {
+    const use = "from app.old import send_email_old as legacy_send\n\n\ndef f(to):\n    legacy_send(to)\n";
+    expect(await findings({ ...PY_MAIL, "app/old.py": "def send_email_old(to):\n    print(to)\n    return 0\n", "app/use.py": use })).toEqual([
+      ["duplicate-implementation", "app/old.py", 1, "certain"],
+      ["non-canonical-call", "app/use.py", 5, "certain"],
+    ]);
+    const ts = {
+      "ssot-audit.config.yaml": "concepts:\n  push:\n    canonical: src/hub.ts::pushToUser\n",
+      "src/hub.ts": "export function pushToUser(u: string) { return 1; }\n",
+      "src/legacy.ts": "export function pushToUserLegacy(u: string) { console.log(u); return 0; }\n",
+      "src/use.ts": 'import { pushToUserLegacy as push } from "./legacy";\nexport const r = push("u");\n',
+    };
+    expect(await findings(ts)).toEqual([
+      ["duplicate-implementation", "src/legacy.ts", 1, "certain"],
+      ["non-canonical-call", "src/use.ts", 2, "certain"],
+    ]);
+  });
+
+  it("resolves attributes assigned from typed constructor parameters", async () => {
+    const code = dedent(`
+      from app.legacy import LegacyMailer
+      from app.mail import Mailer
+
+
+      class Checkout:
+          def __init__(self, legacy: LegacyMailer, mailer: Mailer) -> None:
+              self._legacy = legacy
+              self._mailer = mailer
+
+          def buy(self, to):
+              self._mailer.send_email(to)
+              return self._legacy.send_email(to)
+    `);
+    const { report } = await checkProject({
+      "ssot-audit.config.yaml": "concepts:\n  mail:\n    canonical: app/mail.py::Mailer.send_email\n",
+      "app/__init__.py": "",
+      "app/mail.py": "class Mailer:\n    def send_email(self, to):\n        return 1\n",
+      "app/legacy.py": "class LegacyMailer:\n    def send_email(self, to):\n        print(to)\n        return 0\n",
+      "app/checkout.py": code,
+    });
+    expect(report.findings.map((f) => [f.ruleId, f.file, f.line])).toEqual([
+      ["non-canonical-call", "app/checkout.py", lineOf(code, "self._legacy.send_email")],
+      ["duplicate-implementation", "app/legacy.py", 2],
+    ]);
+    expect(report.concepts[0]?.callSites).toEqual({ canonical: 1, nonCanonical: 1 });
+  });
+
+  it("sees a fallback to a subclass that inherits the legacy implementation", async () => {
+    const code = dedent(`
+      from app.legacy import LegacyGateway
+      from app.pay import get_service
+
+
+      def pick():
+          return get_service() or LegacyGateway()
+    `);
+    expect(
+      await findings({
+        "ssot-audit.config.yaml": "concepts:\n  pay:\n    canonical: app/pay.py::PaymentService.charge_customer\n",
+        "app/__init__.py": "",
+        "app/pay.py": "class PaymentService:\n    def charge_customer(self, c):\n        return 1\n\n\ndef get_service() -> PaymentService:\n    return PaymentService()\n",
+        "app/base.py": "class BaseGateway:\n    def charge_customer(self, c):\n        print(c)\n        return 0\n",
+        "app/legacy.py": "from app.base import BaseGateway\n\n\nclass LegacyGateway(BaseGateway):\n    pass\n",
+        "app/use.py": code,
+      }),
+    ).toEqual([
+      ["duplicate-implementation", "app/base.py", 2, "certain"],
+      ["legacy-fallback", "app/use.py", lineOf(code, " or LegacyGateway()"), "certain"],
+    ]);
+  });
+
+  it("resolves sinks through node: specifiers, project re-exports and namespace imports", async () => {
+    const code = dedent(`
+      import { env } from "node:process";
+      import { io as server } from "./transport/server";
+      import * as transport from "./transport/server";
+
+      export function handle(room: string) {
+        server.to(room).emit("a", 1);
+        transport.io.to(room).emit("b", 2);
+        return env.A;
+      }
+    `);
+    expect(
+      await findings({
+        "ssot-audit.config.yaml": dedent(`
+          concepts:
+            push:
+              canonical: src/hub.ts::pushToUser
+              sinks: ["io.to().emit", "process.env"]
+              sinkOwners: [src/transport]
+        `),
+        "src/hub.ts": "export function pushToUser(u: string) { return 1; }\n",
+        "src/transport/server.ts": 'export const io = { to(r: string) { return { emit(e: string, d: number) {} }; } };\nio.to("x").emit("y", 1);\n',
+        "src/handler.ts": code,
+      }),
+    ).toEqual([
+      ["direct-sink-call", "src/handler.ts", lineOf(code, "server.to(room)"), "certain"],
+      ["direct-sink-call", "src/handler.ts", lineOf(code, "transport.io.to"), "certain"],
+      ["direct-sink-call", "src/handler.ts", lineOf(code, "env.A"), "certain"],
+    ]);
+  });
+
+  it("resolves methods of object-literal services", async () => {
+    const legacy = 'export const paymentService = {\n  chargeCustomer(c: string) {\n    console.log("legacy", c);\n    return 0;\n  },\n};\n';
+    const use = 'import { paymentService } from "./legacy";\nimport { payments } from "./pay";\nexport const r = paymentService.chargeCustomer("c");\nexport const s = payments.chargeCustomer("c");\n';
+    const { report } = await checkProject({
+      "ssot-audit.config.yaml": "concepts:\n  pay:\n    canonical: src/pay.ts::payments.chargeCustomer\n",
+      "src/pay.ts": "export const payments = {\n  chargeCustomer(c: string) {\n    return 1;\n  },\n};\n",
+      "src/legacy.ts": legacy,
+      "src/use.ts": use,
+    });
+    expect(report.findings.map((f) => [f.ruleId, f.file, f.line])).toEqual([
+      ["duplicate-implementation", "src/legacy.ts", 2],
+      ["non-canonical-call", "src/use.ts", 3],
+    ]);
+    expect(report.concepts[0]?.callSites).toEqual({ canonical: 1, nonCanonical: 1 });
+  });
+
+  it("reports legacy-named wrappers even over an unresolved receiver", async () => {
+    const code = "def send_email_v2(mailer, to):\n    return mailer.send_email(to)\n\n\ndef send_email_adapter(mailer, to):\n    return mailer.send_email(to)\n";
+    expect(await findings({ ...PY_MAIL, "app/wrap.py": code })).toEqual([["duplicate-implementation", "app/wrap.py", 1, "certain"]]);
+  });
+
+  it("matches deprecated modules through src layouts, relative imports and TS folders", async () => {
+    const py = "from ..legacy.gateway import send_email_old\nfrom .. import legacy\nfrom ..mail import send_email\n";
+    const { report } = await checkProject({
+      "ssot-audit.config.yaml": "concepts:\n  mail:\n    canonical: src/app/mail.py::send_email\n    deprecatedModules: [app.legacy]\n",
+      "src/app/__init__.py": "",
+      "src/app/mail.py": "def send_email(to):\n    return 1\n",
+      "src/app/legacy/__init__.py": "",
+      "src/app/legacy/gateway.py": "def send_email_old(to):\n    print(to)\n    return 0\n",
+      "src/app/api/__init__.py": "",
+      "src/app/api/a.py": py,
+    });
+    expect(report.findings.filter((f) => f.ruleId === "non-canonical-import").map((f) => [f.file, f.line])).toEqual([
+      ["src/app/api/a.py", 1],
+      ["src/app/api/a.py", 2],
+    ]);
+    const ts = await checkProject({
+      "ssot-audit.config.yaml": 'concepts:\n  push:\n    canonical: src/hub.ts::pushToUser\n    deprecatedModules: ["src/legacy"]\n',
+      "src/hub.ts": "export function pushToUser(u: string) { return 1; }\n",
+      "src/legacy/index.ts": "export const x = 1;\n",
+      "src/legacy/router.ts": "export const y = 1;\n",
+      "src/legacyish.ts": "export const z = 1;\n",
+      "src/use.ts": 'import { x } from "./legacy";\nimport { y } from "./legacy/router";\nimport { z } from "./legacyish";\n',
+    });
+    expect(ts.report.findings.map((f) => [f.ruleId, f.file, f.line])).toEqual([
+      ["non-canonical-import", "src/use.ts", 1],
+      ["non-canonical-import", "src/use.ts", 2],
+    ]);
+  });
+
+  it("reads property getters and static members", async () => {
+    const py = dedent(`
+      from app.legacy import LegacyMailer
+
+
+      class Service:
+          @property
+          def mailer(self) -> LegacyMailer:
+              return LegacyMailer()
+
+          def go(self, to):
+              return self.mailer.send_email(to)
+    `);
+    const { report } = await checkProject({
+      "ssot-audit.config.yaml": "concepts:\n  mail:\n    canonical: app/mail.py::Mailer.send_email\n",
+      "app/__init__.py": "",
+      "app/mail.py": "class Mailer:\n    def send_email(self, to):\n        return 1\n",
+      "app/legacy.py": "class LegacyMailer:\n    def send_email(self, to):\n        print(to)\n        return 0\n",
+      "app/service.py": py,
+    });
+    expect(report.findings.filter((f) => f.ruleId === "non-canonical-call").map((f) => [f.file, f.line])).toEqual([
+      ["app/service.py", lineOf(py, "self.mailer.send_email")],
+    ]);
+    const ts = "import { LegacyRouter } from './legacy';\nexport class H {\n  static readonly router = new LegacyRouter();\n  go() {\n    return H.router.pushToUser('u');\n  }\n}\n";
+    const t = await checkProject({
+      "ssot-audit.config.yaml": "concepts:\n  push:\n    canonical: src/hub.ts::Hub.pushToUser\n",
+      "src/hub.ts": "export class Hub {\n  pushToUser(u: string) {\n    return 1;\n  }\n}\n",
+      "src/legacy.ts": "export class LegacyRouter {\n  pushToUser(u: string) {\n    console.log(u);\n    return 0;\n  }\n}\n",
+      "src/h.ts": ts,
+    });
+    expect(t.report.findings.filter((f) => f.ruleId === "non-canonical-call").map((f) => [f.file, f.line])).toEqual([["src/h.ts", 5]]);
+  });
+});
+
+describe("near-misses written differently stay silent", () => {
+  it("does not turn a generically named clone into a name for every same-named call", async () => {
+    const hub = dedent(`
+      export class Hub {
+        private conns: { ws: { send(d: string): void }; open: boolean }[] = [];
+        pushToUser(userId: string, event: object): number {
+          let n = 0;
+          for (const c of this.conns) {
+            if (c.open) {
+              c.ws.send(JSON.stringify(event));
+              n += 1;
+            }
+          }
+          return n;
+        }
+      }
+    `);
+    const clone = hub.replace("export class Hub", "export class OldChannel").replace("pushToUser(userId", "send(userId");
+    const handler = 'export function h(res: { send(s: string): void }) {\n  res.send("ok");\n}\n';
+    const { report } = await checkProject({
+      "ssot-audit.config.yaml": "concepts:\n  push:\n    canonical: src/hub.ts::Hub.pushToUser\n",
+      "src/hub.ts": hub,
+      "src/old.ts": clone,
+      "src/handler.ts": handler,
+    });
+    expect(report.findings.map((f) => [f.ruleId, f.file, f.line, f.confidence])).toEqual([
+      ["duplicate-implementation", "src/old.ts", 3, "likely"],
+    ]);
+  });
+
+  it("keeps a concept to its canonical's language unless a delegate names another", async () => {
+    const files = {
+      ...PY_MAIL,
+      "web/api.ts": 'export async function sendEmail(to: string) {\n  await fetch("/api/email", { method: "POST", body: to });\n}\n',
+      "web/form.ts": 'import { sendEmail } from "./api";\nexport const go = () => sendEmail("a@b");\n',
+    };
+    expect(await findings(files)).toEqual([]);
+  });
+
+  it("respects parameters that shadow an imported sink name", async () => {
+    const code = dedent(`
+      from os import environ
+
+
+      def wsgi_app(environ, start_response):
+          return environ.get("PATH_INFO")
+
+
+      def settings():
+          return environ.get("HOME")
+    `);
+    expect(await findings({ ...PY_MAIL, "app/wsgi.py": code })).toEqual([
+      ["direct-sink-call", "app/wsgi.py", lineOf(code, 'environ.get("HOME")'), "certain"],
+    ]);
+  });
+
+  it("does not call a legacy-named flag in a condition a fallback", async () => {
+    const code = 'import { pushToUser } from "./hub";\nconst flags = { pushToUserLegacy: false };\nexport const mode = flags.pushToUserLegacy ? "legacy" : "hub";\nexport const r = pushToUser("u");\n';
+    expect(
+      await findings({
+        "ssot-audit.config.yaml": "concepts:\n  push:\n    canonical: src/hub.ts::pushToUser\n",
+        "src/hub.ts": "export function pushToUser(u: string) { return 1; }\n",
+        "src/flags.ts": code,
+      }),
+    ).toEqual([]);
+  });
+
+  it("treats a plain sinkOwners folder as everything below it", async () => {
+    expect(
+      await findings({
+        ...PY_MAIL,
+        "ssot-audit.config.yaml": "concepts:\n  mail:\n    canonical: app/mail.py::send_email\n    sinks: [os.environ]\n    sinkOwners: [app/config]\n",
+        "app/config/env.py": "import os\n\nHOME = os.environ.get('HOME')\n",
+      }),
+    ).toEqual([]);
+  });
+});
