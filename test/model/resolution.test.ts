@@ -281,3 +281,29 @@ describe("near-misses written differently stay silent", () => {
     ).toEqual([]);
   });
 });
+
+describe("sinks read through bare imported or destructured names", () => {
+  it("Python: `from os import environ` then `environ[...]` and `in environ`", async () => {
+    const code = 'from os import environ\n\nDB_URL = environ["DB_URL"]\nDEBUG = "DEBUG" in environ\n';
+    expect(await findings({ ...PY_MAIL, "app/settings.py": code })).toEqual([
+      ["direct-sink-call", "app/settings.py", 3, "certain"],
+      ["direct-sink-call", "app/settings.py", 4, "certain"],
+    ]);
+  });
+
+  it("TS: `const { env } = process` then `env[...]`; `import { env } from 'process'`", async () => {
+    const code = 'const { env } = process;\nexport const dbUrl = env["DB_URL"];\n';
+    const imported = 'import { env } from "process";\nexport const key = env["KEY"];\n';
+    expect(
+      await findings({
+        "ssot-audit.config.yaml": "concepts:\n  cfg:\n    canonical: src/config.ts::readEnv\n    sinks: [process.env]\n",
+        "src/config.ts": "export function readEnv(n: string) { return process.env[n]; }\n",
+        "src/db.ts": code,
+        "src/key.ts": imported,
+      }),
+    ).toEqual([
+      ["direct-sink-call", "src/db.ts", 2, "certain"],
+      ["direct-sink-call", "src/key.ts", 2, "certain"],
+    ]);
+  });
+});

@@ -14,7 +14,7 @@ import type {
   Span,
 } from "../../facts/types.js";
 import { LineIndex } from "../../util/line-index.js";
-import { bodyShape } from "../../util/shape.js";
+import { bodyShapeOfIds } from "../../util/shape.js";
 import { parseSuppression } from "../../util/suppressions.js";
 import { type FlatTree, flatten } from "./flat-tree.js";
 import { K, loadPythonGrammar, type PythonGrammar, pythonParser } from "./grammar.js";
@@ -149,6 +149,8 @@ class Walker {
   private importFallback: "primary" | "fallback" | undefined;
   /** Ranges of fallback sides that may still contain nodes ahead of the walk. */
   private sides: Range[] = [];
+  /** Local names bound by `from m import name [as alias]`; reads of them are references. */
+  private readonly importedNames = new Set<string>();
   /** Flat-tree node index of each recorded call, parallel to `facts.calls`. */
   private readonly callNodes: number[] = [];
   private readonly protocolClasses = new Set<string>();
@@ -333,7 +335,12 @@ class Walker {
     const t = this.t;
     switch (t.kind(k)) {
       case K.identifier:
-        if (this.sides.length > 0 && this.inSide(t.start(k)) && this.isLoadName(k)) {
+        // Single names are recorded inside fallback sides, and when they read a name imported
+        // from a module (`from os import environ` … `environ["X"]`), so aliased sinks are seen.
+        if (
+          ((this.sides.length > 0 && this.inSide(t.start(k))) || (this.importedNames.size > 0 && this.importedNames.has(this.txt(k)))) &&
+          this.isLoadName(k)
+        ) {
           this.facts.references.push(this.withEnclosing({ path: [this.txt(k)], span: this.span(k) }));
         }
         return;
@@ -556,7 +563,7 @@ class Walker {
     }
     if (!signatureOnly) {
       def.bodySpan = this.span(body);
-      def.shape = bodyShape(this.shapeTokens(body, docstring));
+      def.shape = bodyShapeOfIds(this.shapeTokens(body, docstring));
     }
     this.facts.definitions.push(def);
 
@@ -698,11 +705,11 @@ class Walker {
     return expr >= 0 && t.kind(expr) === K.call ? expr : -1;
   }
 
-  /** Normalized token sequence of a body: pre-order node kinds, identifiers → ID, literals → LIT. */
-  private shapeTokens(body: number, docstring: number): string[] {
+  /** Normalized token sequence of a body (as token ids): pre-order node kinds, identifiers → ID, literals → LIT. */
+  private shapeTokens(body: number, docstring: number): number[] {
     const t = this.t;
     const g = t.grammar;
-    const tokens: string[] = [];
+    const tokens: number[] = [];
     const end = t.after(body);
     for (let k = body + 1; k < end; ) {
       if (k === docstring) {
@@ -710,8 +717,8 @@ class Walker {
         continue;
       }
       const id = t.typeId(k);
-      const token = g.shapeToken[id];
-      if (token) tokens.push(token);
+      const token = g.shapeId[id] ?? 0;
+      if (token !== 0) tokens.push(token);
       k = g.literalOf[id] === 1 ? t.after(k) : k + 1;
     }
     return tokens;
@@ -802,6 +809,7 @@ class Walker {
       }
     }
     this.facts.imports.push({ module, level, names, span: this.span(k), ...base() });
+    for (const n of names) if (n.imported !== "*") this.importedNames.add(n.local);
   }
 
   /** A dotted name's text without whitespace or comments between the parts. */

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { Language, Parser } from "web-tree-sitter";
+import { shapeTokenId } from "../../util/shape.js";
 
 /**
  * Node kinds the Python front end cares about. Named node types are keyed by their name,
@@ -174,6 +175,8 @@ export interface PythonGrammar {
    * other named nodes and operators; null for nodes that do not contribute (comments, punctuation).
    */
   shapeToken: (string | null)[];
+  /** `shapeTokenId` of `shapeToken` by type id; 0 where the token is null. */
+  shapeId: Uint32Array;
   /** 1 when a node of this type is a literal whose subtree collapses into one `LIT` token. */
   literalOf: Uint8Array;
   /**
@@ -229,7 +232,12 @@ function buildGrammar(language: Language): PythonGrammar {
     [P in FieldName]: number;
   };
   fieldParentOf[errorTypeId] = 1;
-  return { language, errorTypeId, typeNames, kindOf, namedOf, shapeToken, literalOf, leafOf, fieldParentOf, F };
+  const shapeId = new Uint32Array(size);
+  for (let id = 0; id < size; id++) {
+    const token = shapeToken[id];
+    shapeId[id] = token ? shapeTokenId(token) : 0;
+  }
+  return { language, errorTypeId, typeNames, kindOf, namedOf, shapeToken, shapeId, literalOf, leafOf, fieldParentOf, F };
 }
 
 let grammarPromise: Promise<PythonGrammar> | undefined;

@@ -29,12 +29,12 @@ import type {
   Suppression,
 } from "../../facts/types.js";
 import { LineIndex } from "../../util/line-index.js";
-import { bodyShape } from "../../util/shape.js";
+import { bodyShapeOfIds } from "../../util/shape.js";
 import { parseSuppression } from "../../util/suppressions.js";
 import {
   AMBIENT_FLAG,
   boundNames,
-  collectShapeTokens,
+  collectShapeIds,
   commentFirstLine,
   decoratorsOf,
   defaultModifier,
@@ -147,6 +147,8 @@ class FileExtractor {
   private readonly assignedFunctions = new Map<ts.Node, DefState>();
   /** Ranges of fallback sides that the walk may still be inside of. */
   private activeRanges: Range[] = [];
+  /** Names bound by named imports and destructuring; reads of them are references. */
+  private readonly readNames = new Set<string>();
 
   constructor(
     private readonly sf: ts.SourceFile,
@@ -245,7 +247,7 @@ class FileExtractor {
         this.visit((node as ts.PropertyAccessExpression).expression, ctx);
         return;
       case SK.Identifier:
-        if (this.activeRanges.length > 0) this.visitIdentifier(node as ts.Identifier, ctx);
+        if (this.activeRanges.length > 0 || this.readNames.size > 0) this.visitIdentifier(node as ts.Identifier, ctx);
         return;
       case SK.BinaryExpression:
         this.visitBinary(node as ts.BinaryExpression, ctx);
@@ -323,9 +325,9 @@ class FileExtractor {
     if (doc !== undefined) def.doc = doc;
     const shapeNodes = init.shapeNodes ?? (body ? [body] : undefined);
     if (shapeNodes) {
-      const tokens: string[] = [];
-      for (const n of shapeNodes) collectShapeTokens(n, tokens);
-      def.shape = bodyShape(tokens);
+      const tokens: number[] = [];
+      for (const n of shapeNodes) collectShapeIds(n, tokens);
+      def.shape = bodyShapeOfIds(tokens);
     }
     const ds: DefState = { def, rootName: init.rootName, top: init.top, forceExported: init.forceExported ?? false };
     if (body) {
@@ -713,6 +715,7 @@ class FileExtractor {
             if (el.dotDotDotToken || el.name.kind !== SK.Identifier) continue;
             const prop = el.propertyName ? staticName(el.propertyName) : el.name.text;
             if (prop === undefined) continue;
+            this.readNames.add(el.name.text);
             this.bindings.push({
               target: [el.name.text],
               ...(ctx.enclosing !== undefined ? { scope: ctx.enclosing } : {}),
@@ -965,6 +968,7 @@ class FileExtractor {
         }
       }
     }
+    for (const n of names) if (n.imported !== "*") this.readNames.add(n.local);
     this.imports.push({
       module,
       level: 0,
@@ -1013,7 +1017,10 @@ class FileExtractor {
     });
   }
 
-  /** Single names are references only inside a fallback side. */
+  /**
+   * Single names are references inside a fallback side, and when they read a name imported or
+   * destructured from something (`const { env } = process` … `env["X"]`), so aliased sinks are seen.
+   */
   private visitIdentifier(node: ts.Identifier, ctx: Ctx): void {
     const start = this.start(node);
     const end = node.end;
@@ -1027,7 +1034,7 @@ class FileExtractor {
       if (r.end <= start) stale = true;
     }
     if (stale && !inside) this.activeRanges = this.activeRanges.filter((r) => r.end > start);
-    if (!inside || !isValueIdentifier(node) || node.text === "undefined") return;
+    if ((!inside && !this.readNames.has(node.text)) || !isValueIdentifier(node) || node.text === "undefined") return;
     this.references.push({
       path: [node.text],
       span: this.li.span(start, end),
@@ -1275,6 +1282,7 @@ class FileExtractor {
         if (!clause.name && nb.elements.length > 0 && nb.elements.every((el) => el.isTypeOnly)) typeOnly = true;
       }
     }
+    for (const n of names) if (n.imported !== "*" && n.imported !== "default") this.readNames.add(n.local);
     this.imports.push({
       module: (spec as ts.StringLiteral).text,
       level: 0,

@@ -3,6 +3,7 @@
  * paths, names, modifiers, comment text. Nothing here keeps state.
  */
 import { ts } from "ts-morph";
+import { shapeTokenId } from "../../util/shape.js";
 
 const SK = ts.SyntaxKind;
 
@@ -65,17 +66,31 @@ export function shapeToken(node: ts.Node): string {
   }
 }
 
+/** Shape token ids (`shapeTokenId`) by syntax kind. */
+const KIND_TOKEN_IDS: Uint32Array = Uint32Array.from(KIND_NAMES, (name) => shapeTokenId(name ?? "Unknown"));
+const ID_TOKEN = shapeTokenId("ID");
+const LIT_TOKEN = shapeTokenId("LIT");
+const UNKNOWN_TOKEN = shapeTokenId("Unknown");
+
+/** `shapeTokenId(shapeToken(node))`, without building the string. */
+function shapeTokenIdOf(node: ts.Node): number {
+  const token = shapeToken(node);
+  if (token === "ID") return ID_TOKEN;
+  if (token === "LIT") return LIT_TOKEN;
+  return KIND_TOKEN_IDS[node.kind] ?? UNKNOWN_TOKEN;
+}
+
 /**
- * Appends the pre-order shape tokens of `node` and its descendants to `out`. Iterative (explicit
- * stack), so deeply nested generated code cannot overflow the call stack.
+ * Appends the pre-order shape token ids (`shapeTokenId`) of `node` and its descendants to `out`.
+ * Iterative (explicit stack), so deeply nested generated code cannot overflow the call stack.
  */
-export function collectShapeTokens(node: ts.Node, out: string[]): void {
+export function collectShapeIds(node: ts.Node, out: number[]): void {
   const stack: ts.Node[] = [node];
   const push = (child: ts.Node): void => {
     stack.push(child);
   };
   for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
-    out.push(shapeToken(n));
+    out.push(shapeTokenIdOf(n));
     const base = stack.length;
     ts.forEachChild(n, push);
     // Children were pushed in source order; reverse them in place so the first is popped first.
