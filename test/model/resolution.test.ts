@@ -307,3 +307,43 @@ describe("sinks read through bare imported or destructured names", () => {
     ]);
   });
 });
+
+describe("fallbacks written as fall-through after a try", () => {
+  it("Python: the statements after a try whose handler falls through are its fallback", async () => {
+    const code = dedent(`
+      import logging
+
+      from app.mail import send_email
+      from app.old import send_email_old
+
+
+      def notify(to):
+          try:
+              return send_email(to)
+          except Exception as exc:
+              logging.warning("primary failed: %s", exc)
+          return send_email_old(to)
+
+
+      def plain(to):
+          try:
+              send_email(to)
+          except Exception:
+              logging.warning("failed")
+          return send_email_old(to)
+    `);
+    const { report } = await checkProject({ ...PY_MAIL, "app/old.py": "def send_email_old(to):\n    print(to)\n    return 0\n", "app/use.py": code });
+    expect(report.findings.filter((f) => f.ruleId === "legacy-fallback").map((f) => [f.file, f.line])).toEqual([["app/use.py", lineOf(code, "try:")]]);
+  });
+
+  it("TS: the same after try/catch", async () => {
+    const code = 'import { pushToUser } from "./hub";\nimport { pushToUserLegacy } from "./legacy";\nexport function go(u: string) {\n  try {\n    return pushToUser(u);\n  } catch (e) {\n    console.warn(e);\n  }\n  return pushToUserLegacy(u);\n}\n';
+    const { report } = await checkProject({
+      "ssot-audit.config.yaml": "concepts:\n  push:\n    canonical: src/hub.ts::pushToUser\n",
+      "src/hub.ts": "export function pushToUser(u: string) { return 1; }\n",
+      "src/legacy.ts": "export function pushToUserLegacy(u: string) { console.log(u); return 0; }\n",
+      "src/go.ts": code,
+    });
+    expect(report.findings.filter((f) => f.ruleId === "legacy-fallback").map((f) => [f.file, f.line])).toEqual([["src/go.ts", 4]]);
+  });
+});

@@ -958,11 +958,23 @@ class Walker {
         hasImport = dk === K.import_statement || dk === K.import_from_statement;
       }
     }
+    const fallback = clauses.filter((c) => c.block >= 0).map((c) => this.range(c.block));
+    // `try: return new() / except: log / return legacy()`: when the try body always leaves and
+    // a handler falls through, the statements after the try are the fallback too.
+    const exits = (block: number) => {
+      const last = this.statements(block).at(-1);
+      const kind = last === undefined ? -1 : t.kind(last);
+      return kind === K.return_statement || kind === K.raise_statement;
+    };
+    const parent = t.parent(k);
+    if (exits(body) && clauses.some((c) => c.block >= 0 && !exits(c.block)) && parent >= 0 && t.end(parent) > t.end(k)) {
+      fallback.push({ start: t.end(k), end: t.end(parent) });
+    }
     this.pushFallback({
       kind: importGuard && hasImport ? "import-fallback" : "try",
       span: this.span(k),
       primary: [this.range(body)],
-      fallback: clauses.filter((c) => c.block >= 0).map((c) => this.range(c.block)),
+      fallback,
       caught,
     });
     const outer = this.importFallback;

@@ -1246,11 +1246,22 @@ class FileExtractor {
       this.visitChildren(node, ctx);
       return;
     }
+    const fallback = [this.rangeOf(catchClause.block)];
+    // `try { return next(); } catch { log(); } return legacy();`: when the try block always
+    // leaves and the catch falls through, the statements after the try are the fallback too.
+    const exits = (block: ts.Block) => {
+      const last = block.statements.at(-1);
+      return last !== undefined && (last.kind === SK.ReturnStatement || last.kind === SK.ThrowStatement);
+    };
+    const parent = node.parent;
+    if (exits(node.tryBlock) && !exits(catchClause.block) && (parent.kind === SK.Block || parent.kind === SK.SourceFile) && parent.end > node.end) {
+      fallback.push({ start: node.end, end: parent.kind === SK.Block ? parent.end - 1 : parent.end });
+    }
     const site = this.addFallback({
       kind: "try",
       span: this.spanOf(node),
       primary: [this.rangeOf(node.tryBlock)],
-      fallback: [this.rangeOf(catchClause.block)],
+      fallback,
       caught: [],
       ...(ctx.enclosing !== undefined ? { enclosing: ctx.enclosing } : {}),
     });
