@@ -1,4 +1,5 @@
 import type { RuleModule } from "../src/engine/types.js";
+import { callFix } from "../src/fix/fixability.js";
 import { canonicalLocation, symbolRef } from "./shared.js";
 
 /** A call site that reaches a non-canonical implementation of the concept. */
@@ -9,7 +10,7 @@ export const nonCanonicalCall: RuleModule = {
     defaultSeverity: "error",
     fixable: "code",
   },
-  check({ concepts }) {
+  check({ model, concepts }) {
     return concepts.flatMap((concept) =>
       concept.calls
         .filter((c) => c.target === "implementation")
@@ -23,7 +24,8 @@ export const nonCanonicalCall: RuleModule = {
             message: `call to non-canonical ${target} for '${concept.id}'; call ${symbolRef(concept.canonical)} instead`,
             confidence: c.confidence,
             fingerprintText: `call:${c.call.callee.join(".")}/${c.call.args.length}`,
-            fixable: false,
+            // Exactly what `ssot-audit fix` decides from the facts (see src/fix/fixability.ts).
+            fixable: callFix(model, concept, c).ok,
             related: [
               canonicalLocation(concept),
               ...(c.implementation ? [{ file: c.implementation.file, line: c.implementation.def.span.line, message: `non-canonical: ${symbolRef(c.implementation)}` }] : []),

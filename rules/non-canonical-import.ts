@@ -1,4 +1,5 @@
 import type { RuleModule } from "../src/engine/types.js";
+import { importFix } from "../src/fix/fixability.js";
 import { canonicalLocation } from "./shared.js";
 
 /** An import from a module the concept declares deprecated. */
@@ -9,7 +10,7 @@ export const nonCanonicalImport: RuleModule = {
     defaultSeverity: "warning",
     fixable: "code",
   },
-  check({ concepts }) {
+  check({ model, concepts }) {
     return concepts.flatMap((concept) =>
       concept.deprecatedImports.map((d) => {
         const names = d.fact.names.map((n) => n.imported).filter((n) => n !== "*");
@@ -22,7 +23,8 @@ export const nonCanonicalImport: RuleModule = {
           message: `import ${what} deprecated module '${d.module}' (${concept.id}); import from the canonical module instead`.replace("import  ", "import "),
           confidence: "certain" as const,
           fingerprintText: `import:${d.fact.module}:${d.fact.level}:${names.sort().join(",")}`,
-          fixable: false,
+          // Exactly what `ssot-audit fix` decides from the facts (see src/fix/fixability.ts).
+          fixable: importFix(model, concept, d).ok,
           related: [canonicalLocation(concept)],
         };
       }),

@@ -1,6 +1,11 @@
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
+import { registerBaseline } from "./commands/baseline.js";
 import { registerCheck } from "./commands/check.js";
+import { registerDiscover } from "./commands/discover.js";
+import { registerInit } from "./commands/init.js";
+import { registerFix } from "./commands/fix.js";
+import { registerReport } from "./commands/report.js";
 import { registerRules } from "./commands/rules.js";
 import { isKnownError } from "./errors.js";
 
@@ -16,6 +21,11 @@ export function buildProgram(setExit: SetExit): Command {
 
   registerCheck(program, setExit);
   registerRules(program, setExit);
+  registerDiscover(program, setExit);
+  registerInit(program, setExit);
+  registerFix(program, setExit);
+  registerReport(program, setExit);
+  registerBaseline(program, setExit);
 
   return program;
 }
@@ -27,6 +37,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   });
   try {
     await program.parseAsync([...argv], { from: "user" });
+    // For the benchmark on machines without /usr/bin/time: peak memory of the whole process.
+    if (process.env.SSOT_AUDIT_REPORT_RSS) process.stderr.write(`ssot-audit: max RSS ${process.resourceUsage().maxRSS} KB\n`);
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -8,12 +8,22 @@ import { didYouMean } from "../config/validate.js";
 import { type ConceptAnalysis, ConceptAnalyzer } from "../model/concepts.js";
 import type { ProjectModel } from "../model/project.js";
 import { toPosix } from "../files/paths.js";
-import { type Project, type ProjectOptions, loadProject } from "./project.js";
+import { changedFiles } from "../git/changed.js";
+import { isActive } from "../suppress/active.js";
+import { type GateResult, applyGate, loadBaselineOption, restrictToChanged } from "../suppress/gate.js";
+import { type Project, type ProjectOptions, loadProject, resolveRunConfig } from "./project.js";
 import type { ConceptSummary, Report } from "../report/types.js";
 import { VERSION } from "../version.js";
 import type { Finding, RuleFinding, Severity } from "./types.js";
 
-export type CheckOptions = ProjectOptions;
+export interface CheckOptions extends ProjectOptions {
+  /** Apply inline `ssot-audit-ignore` comments (default true; false: `--no-inline-ignore`). */
+  inlineIgnore?: boolean;
+  /** `--baseline FILE` (relative to `cwd`): findings it covers are marked `baselined`. */
+  baselineFile?: string;
+  /** `--changed-since REF`: report only files changed since the git ref (the analysis stays whole-project). */
+  changedSince?: string;
+}
 
 export interface CheckResult {
   report: Report;
@@ -36,24 +46,43 @@ export function analyzeConcepts(project: Project): ConceptAnalysis[] {
  */
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const started = performance.now();
+  // Usage problems (unknown ref, bad baseline) are reported before the expensive analysis.
+  const changed = options.changedSince ? await changedFiles(resolveRunConfig(options).rootDir, options.changedSince) : undefined;
+  const baseline = options.baselineFile ? loadBaselineOption(options.baselineFile, options.cwd) : undefined;
   const project = await loadProject(options);
+  if (changed) restrictToChanged(project, changed);
   const concepts = analyzeConcepts(project);
   const findings = runRules(project.model, concepts, project.loaded);
-  const report = buildReport(project, concepts, findings, performance.now() - started);
+  const gate = applyGate(project, findings, {
+    inlineIgnore: options.inlineIgnore !== false,
+    ...(baseline ? { baseline } : {}),
+    ...(changed ? { changed } : {}),
+  });
+  const report = buildReport(project, concepts, gate.findings, performance.now() - started, gate);
+  if (options.changedSince) report.changedSince = { ref: options.changedSince, files: report.summary.files };
   return { report, project, concepts };
 }
 
 /** Assembles the versioned report from the analysis. */
-export function buildReport(project: Project, concepts: ConceptAnalysis[], findings: Finding[], durationMs: number): Report {
+export function buildReport(
+  project: Project,
+  concepts: ConceptAnalysis[],
+  findings: Finding[],
+  durationMs: number,
+  gate?: Pick<GateResult, "suppressionProblems" | "baseline">,
+): Report {
   const reportedEntries = project.entries.filter((e) => e.reported);
+  const active = findings.filter(isActive);
   return {
     version: 1,
     tool: { name: "ssot-audit", version: VERSION },
     summary: {
       files: reportedEntries.length,
-      findings: findings.length,
-      errors: findings.filter((f) => f.severity === "error").length,
-      warnings: findings.filter((f) => f.severity === "warning").length,
+      findings: active.length,
+      errors: active.filter((f) => f.severity === "error").length,
+      warnings: active.filter((f) => f.severity === "warning").length,
+      baselined: findings.filter((f) => f.baselined).length,
+      suppressed: findings.filter((f) => f.suppressed).length,
       durationMs: Math.round(durationMs),
     },
     concepts: concepts.map((c) => summarizeConcept(c, project.model)),
@@ -62,6 +91,8 @@ export function buildReport(project: Project, concepts: ConceptAnalysis[], findi
       .flatMap((e) => e.facts.parseErrors.slice(0, 1).map((p) => ({ file: e.facts.file, line: p.line, message: p.message })))
       .sort((a, b) => compareText(a.file, b.file) || a.line - b.line),
     skipped: project.skipped,
+    suppressionProblems: gate?.suppressionProblems ?? [],
+    ...(gate?.baseline ? { baseline: gate.baseline } : {}),
   };
 }
 
@@ -81,12 +112,20 @@ function findCanonical(model: ProjectModel, concept: ResolvedConcept, loaded: Lo
   const def = model.definition(concept.canonicalFile, concept.canonicalSymbol);
   if (!def) {
     const names = entry.facts.definitions.map((d) => d.qualifiedName);
-    const hint = didYouMean(concept.canonicalSymbol, names);
+    const similar = didYouMean(concept.canonicalSymbol, names);
+    let suggestion = similar ? `; did you mean "${similar}"?` : "";
+    // `Service.method` where Service inherits the method: name it where it is defined.
+    const dot = concept.canonicalSymbol.lastIndexOf(".");
+    const cls = dot > 0 ? model.definition(concept.canonicalFile, concept.canonicalSymbol.slice(0, dot)) : undefined;
+    if (cls?.kind === "class") {
+      const inherited = model.member({ kind: "instance", cls: { file: concept.canonicalFile, def: cls } }, concept.canonicalSymbol.slice(dot + 1));
+      if (inherited.kind === "def") suggestion = `; it is inherited: use "${inherited.ref.file}::${inherited.ref.def.qualifiedName}"`;
+    }
     throw new ConfigError(configName, [
       {
         keyPath,
         path: ["concepts", concept.id, "canonical"],
-        message: `no definition "${concept.canonicalSymbol}" in ${concept.canonicalFile}${hint ? `; did you mean "${hint}"?` : ""}`,
+        message: `no definition "${concept.canonicalSymbol}" in ${concept.canonicalFile}${suggestion}`,
       },
     ]);
   }

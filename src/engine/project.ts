@@ -1,12 +1,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type LoadedConfig, defaultConfig, findConfig, loadConfig } from "../config/load.js";
-import { discoverFiles } from "../files/discover.js";
+import { prepareCache } from "../cache/store.js";
+import { type SourceFile, discoverFiles } from "../files/discover.js";
 import { UsageError } from "../files/errors.js";
 import { isInside } from "../files/paths.js";
+import { printable } from "../util/terminal.js";
 import { ProjectModel } from "../model/project.js";
 import type { FileEntry } from "../model/types.js";
-import { extractFile } from "./extract.js";
+import type { FileFacts } from "../facts/types.js";
+import type { CacheConfig } from "../cache/store.js";
+import { readShardFacts } from "../shard/facts-file.js";
+import { type ExtractionProgress, type ExtractionStats, extractAll } from "./pool.js";
 
 export interface ProjectOptions {
   /** Files or folders to audit, relative to `cwd` (default `.`). */
@@ -14,8 +19,22 @@ export interface ProjectOptions {
   cwd: string;
   /** Explicit config file (`--config`). */
   configPath?: string;
+  /** Analyse the first path as a project without config, ignoring any config file (`init`). */
+  ignoreConfig?: boolean;
   /** Diagnostics for stderr (never the report). */
   warn?: (message: string) => void;
+  /** Worker threads for extraction (`--jobs`; default: available parallelism; 1 = in-process). */
+  jobs?: number;
+  /** Read and write the facts cache (default false here; the CLI turns it on unless `--no-cache`). */
+  cache?: boolean;
+  /** Cache folder (`--cache-location`, relative to `cwd`); default `node_modules/.cache/ssot-audit` (see `cache/store.ts`). */
+  cacheLocation?: string;
+  /** Called as files finish extracting (for a progress bar). */
+  onProgress?: (progress: ExtractionProgress) => void;
+  /** Fewest files for which the worker pool starts (default 50; tests lower it to exercise the pool). */
+  minFilesForPool?: number;
+  /** Merge these shard facts files (`--facts`) instead of discovering and extracting files. */
+  factsFiles?: string[];
 }
 
 /** The analysed project: config, every file's facts, and the model built from them. */
@@ -26,14 +45,16 @@ export interface Project {
   entries: FileEntry[];
   skipped: { file: string; reason: string }[];
   model: ProjectModel;
+  /** How extraction went (absent when the facts came from `--facts` files). */
+  stats?: ExtractionStats;
 }
 
 /** Resolves the config for a run: `--config`, else the nearest config from the first path upward. */
-export function resolveRunConfig(options: Pick<ProjectOptions, "paths" | "cwd" | "configPath">): LoadedConfig {
+export function resolveRunConfig(options: Pick<ProjectOptions, "paths" | "cwd" | "configPath" | "ignoreConfig">): LoadedConfig {
   const first = path.resolve(options.cwd, options.paths[0] ?? ".");
   if (!fs.existsSync(first)) throw new UsageError(`path not found: ${options.paths[0] ?? "."}`);
   if (options.configPath) return loadConfig(options.configPath, { cwd: options.cwd });
-  const found = findConfig(first);
+  const found = options.ignoreConfig ? undefined : findConfig(first);
   if (found) return loadConfig(found, { cwd: options.cwd });
   return defaultConfig(fs.statSync(first).isDirectory() ? first : path.dirname(first));
 }
@@ -44,8 +65,31 @@ export function resolveRunConfig(options: Pick<ProjectOptions, "paths" | "cwd" |
  */
 export async function loadProject(options: ProjectOptions): Promise<Project> {
   const warn = options.warn ?? (() => {});
+  const { loaded, requested, isRequested } = resolveRequest(options);
+  const { rootDir } = loaded;
+  let entries: FileEntry[];
+  let skipped: { file: string; reason: string }[];
+  let stats: ExtractionStats | undefined;
+  if (options.factsFiles) {
+    const merged = readShardFacts(options.factsFiles, options.cwd, loaded);
+    entries = merged.files.map((f) => ({ facts: f.facts, isTest: f.isTest, reported: isRequested(path.join(rootDir, ...f.facts.file.split("/"))) }));
+    skipped = merged.skipped;
+  } else {
+    const sources = await discoverProject(loaded);
+    const extracted = await extractSources(sources.files, loaded, options);
+    entries = extracted.files.map((f) => ({ facts: f.facts, isTest: f.isTest, reported: isRequested(f.path) }));
+    skipped = [...sources.skipped, ...extracted.skipped];
+    stats = extracted.stats;
+  }
+  const reportedSkips = skipped.filter((s) => isRequested(path.join(rootDir, s.file))).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (const s of reportedSkips) warn(`ssot-audit: skipped ${printable(s.file)}: ${s.reason}`);
+  return { loaded, requested, entries, skipped: reportedSkips, model: new ProjectModel(entries), ...(stats ? { stats } : {}) };
+}
+
+/** The run's config and the absolute paths it asks about (validated: they exist, inside the root). */
+export function resolveRequest(options: ProjectOptions): { loaded: LoadedConfig; requested: string[]; isRequested: (abs: string) => boolean } {
   const loaded = resolveRunConfig(options);
-  const { config, rootDir } = loaded;
+  const { rootDir } = loaded;
   const requested = (options.paths.length > 0 ? options.paths : ["."]).map((p) => path.resolve(options.cwd, p));
   for (const p of requested) {
     if (!fs.existsSync(p)) throw new UsageError(`path not found: ${path.relative(options.cwd, p) || "."}`);
@@ -54,8 +98,13 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
     }
   }
   const isRequested = (abs: string) => requested.some((p) => p === abs || isInside(p, abs));
+  return { loaded, requested, isRequested };
+}
 
-  const discovery = await discoverFiles({
+/** Every source file of the project (the whole root: cross-file resolution needs it). */
+export function discoverProject(loaded: LoadedConfig): ReturnType<typeof discoverFiles> {
+  const { config, rootDir } = loaded;
+  return discoverFiles({
     rootDir,
     paths: [rootDir],
     include: config.include,
@@ -63,14 +112,49 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
     tests: config.tests,
     maxFileSize: config.maxFileSize,
   });
-  const entries: FileEntry[] = [];
-  const skipped = [...discovery.skipped];
-  for (const source of discovery.files) {
-    const outcome = await extractFile(source, { parseBudgetMs: config.parseBudgetMs }, warn);
-    if ("skipped" in outcome) skipped.push({ file: source.rel, reason: outcome.skipped });
-    else entries.push({ facts: outcome.facts, isTest: source.isTest, reported: isRequested(source.path) });
+}
+
+/** One extracted file, in discovery order. */
+export interface ExtractedFile {
+  facts: FileFacts;
+  isTest: boolean;
+  /** Absolute path. */
+  path: string;
+}
+
+/**
+ * Extracts the facts of the given files — through the cache and the worker pool as the options
+ * say — keeping discovery order. Only facts are kept: no source text, no syntax tree.
+ */
+export async function extractSources(
+  sources: readonly SourceFile[],
+  loaded: LoadedConfig,
+  options: Pick<ProjectOptions, "cwd" | "jobs" | "cache" | "cacheLocation" | "onProgress" | "warn" | "minFilesForPool">,
+): Promise<{ files: ExtractedFile[]; skipped: { file: string; reason: string }[]; stats: ExtractionStats }> {
+  const warn = options.warn ?? (() => {});
+  let cache: CacheConfig | undefined;
+  if (options.cache || options.cacheLocation !== undefined) {
+    const location = options.cacheLocation !== undefined ? path.resolve(options.cwd, options.cacheLocation) : undefined;
+    const prepared = prepareCache(loaded.rootDir, location);
+    if ("config" in prepared) cache = prepared.config;
+    else warn(`ssot-audit: cache disabled (cannot write ${prepared.error})`);
   }
-  const reportedSkips = skipped.filter((s) => isRequested(path.join(rootDir, s.file))).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  for (const s of reportedSkips) warn(`ssot-audit: skipped ${s.file}: ${s.reason}`);
-  return { loaded, requested, entries, skipped: reportedSkips, model: new ProjectModel(entries) };
+  const { outcomes, stats } = await extractAll(sources, {
+    options: { parseBudgetMs: loaded.config.parseBudgetMs },
+    ...(cache ? { cache } : {}),
+    ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.minFilesForPool !== undefined ? { minFilesForPool: options.minFilesForPool } : {}),
+    warn,
+  });
+  if (stats.cacheError !== undefined) warn(`ssot-audit: could not write the cache in ${cache?.dir ?? "?"} (${stats.cacheError}); results are not affected`);
+  const files: ExtractedFile[] = [];
+  const skipped: { file: string; reason: string }[] = [];
+  sources.forEach((source, i) => {
+    const outcome = outcomes[i];
+    if (!outcome) return;
+    if ("skipped" in outcome) skipped.push({ file: source.rel, reason: outcome.skipped });
+    else files.push({ facts: outcome.facts, isTest: source.isTest, path: source.path });
+  });
+  return { files, skipped, stats };
 }

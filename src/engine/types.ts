@@ -64,4 +64,17 @@ export interface Finding {
   fingerprint: string;
   fixable: boolean;
   related: RelatedLocation[];
+  /** Covered by the `--baseline` file: still listed, but not counted as active and never failing. */
+  baselined?: true;
+  /** Silenced by an inline `ssot-audit-ignore` comment: still listed, but not counted as active and never failing. */
+  suppressed?: FindingSuppression;
+}
+
+/** How a finding was suppressed in the source (`ssot-audit-ignore[rule]: reason`). */
+export interface FindingSuppression {
+  kind: "inline";
+  /** The reason written after the colon. */
+  reason: string;
+  /** 1-based line of the suppression comment. */
+  line: number;
 }

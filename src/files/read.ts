@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import fsSync from "node:fs";
 import fs from "node:fs/promises";
 
 export type SourceEncoding = "utf8" | "utf16le" | "utf16be" | "latin1";
@@ -25,18 +26,63 @@ export type ReadResult = SourceText | { skip: string };
 const BINARY_SNIFF_BYTES = 8192;
 
 /**
+ * How source files are opened. Discovery only returns regular files, but a file can be replaced
+ * between discovery and reading: by a symbolic link (perhaps to a file outside the root, or to
+ * `/dev/zero`) — not followed (`O_NOFOLLOW`); by a FIFO, whose plain open would block until a
+ * writer comes — opened non-blocking, then refused with every other non-regular file.
+ */
+const OPEN_FLAGS = fsSync.constants.O_RDONLY;
+
+/** Why a file could not be read, as a skip reason. */
+function unreadable(error: unknown): { skip: string } {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (typeof code !== "string") throw error;
+  // O_NOFOLLOW on a symbolic link: ELOOP (Linux, macOS), EMLINK (FreeBSD).
+  if (code === "ELOOP" || code === "EMLINK") return { skip: "became a symbolic link (not followed)" };
+  return { skip: `unreadable: ${code}` };
+}
+
+/**
  * Read and decode a source file. Never throws for I/O errors (a file that vanished or became
- * unreadable mid-run gives `{ skip: "unreadable: ENOENT" }`), nor for binary files
+ * unreadable mid-run gives `{ skip: "unreadable: ENOENT" }`; one that became a symbolic link, a
+ * FIFO or a folder is skipped too, see OPEN_FLAGS), nor for binary files
  * (`{ skip: "binary file" }`: a NUL byte in the first 8 KB without a UTF-16 byte order mark).
  */
 export async function readSource(absPath: string): Promise<ReadResult> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(absPath, OPEN_FLAGS);
+  } catch (error) {
+    return unreadable(error);
+  }
   let bytes: Buffer;
   try {
-    bytes = await fs.readFile(absPath);
+    if (!(await handle.stat()).isFile()) return { skip: "not a regular file" };
+    bytes = await handle.readFile();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code === "string") return { skip: `unreadable: ${code}` };
-    throw error;
+    return unreadable(error);
+  } finally {
+    await handle.close();
+  }
+  return decodeSource(bytes);
+}
+
+/** `readSource`, synchronously (for worker threads). */
+export function readSourceSync(absPath: string): ReadResult {
+  let fd: number;
+  try {
+    fd = fsSync.openSync(absPath, OPEN_FLAGS);
+  } catch (error) {
+    return unreadable(error);
+  }
+  let bytes: Buffer;
+  try {
+    if (!fsSync.fstatSync(fd).isFile()) return { skip: "not a regular file" };
+    bytes = fsSync.readFileSync(fd);
+  } catch (error) {
+    return unreadable(error);
+  } finally {
+    fsSync.closeSync(fd);
   }
   return decodeSource(bytes);
 }

@@ -312,7 +312,11 @@ export class ConceptAnalyzer {
     const facts = this.model.entry(file)?.facts;
     if (!facts) return [];
     const items: SideItem[] = [];
+    // Only items inside some side of some fallback site can matter (see fallbackTargets); skip
+    // the others before any resolution (most of a file, and most of the cost).
+    const covered = sideCoverage(facts.fallbacks);
     const classifyPath = (chain: string[], span: Span, enclosing: string | undefined, isCall: boolean, value: () => Value): void => {
+      if (!covered(span.start, span.end)) return;
       const item: SideItem = { start: span.start, end: span.end, touches: false };
       const last = chain.at(-1)?.replace(/\(\)$/, "") ?? "";
       const norm = normalizeName(last);
@@ -345,6 +349,7 @@ export class ConceptAnalyzer {
       classifyPath(ref.path, ref.span, ref.enclosing, false, () => this.model.resolvePath(file, ref.path, ref.enclosing));
     }
     for (const imp of facts.imports) {
+      if (!covered(imp.span.start, imp.span.end)) continue;
       const item: SideItem = { start: imp.span.start, end: imp.span.end, touches: false };
       const deprecated = this.deprecatedModuleOf(file, imp);
       const target = this.model.importedFile(file, imp);
@@ -486,6 +491,35 @@ function within(inner: Span, outer: Span): boolean {
 
 function inRanges(item: { start: number; end: number }, ranges: readonly Range[]): boolean {
   return ranges.some((r) => item.start >= r.start && item.end <= r.end);
+}
+
+/**
+ * A test for "lies within some primary or fallback range of these sites" (what `inRanges` asks
+ * of each site), answered by binary search over the ranges sorted by start with the running
+ * maximum of their ends.
+ */
+function sideCoverage(sites: readonly FallbackSite[]): (start: number, end: number) => boolean {
+  const ranges = sites.flatMap((s) => [...s.primary, ...s.fallback]).sort((a, b) => a.start - b.start);
+  const starts = ranges.map((r) => r.start);
+  const maxEnd: number[] = [];
+  let max = -1;
+  for (const r of ranges) {
+    max = Math.max(max, r.end);
+    maxEnd.push(max);
+  }
+  return (start, end) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((starts[mid] ?? 0) <= start) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found >= 0 && (maxEnd[found] ?? -1) >= end;
+  };
 }
 
 

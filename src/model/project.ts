@@ -83,6 +83,8 @@ export class ProjectModel {
   private readonly suffixCache = new Map<string, string | undefined>();
   private readonly memo = new Map<string, Value>();
   private readonly inProgress = new Set<string>();
+  /** Per file: every name with a single-name binding or an import in some scope (see `aliasChains`). */
+  private readonly aliasRoots = new Map<string, Set<string>>();
 
   constructor(entries: Iterable<FileEntry>) {
     for (const entry of entries) {
@@ -585,6 +587,15 @@ export class ProjectModel {
     const root = stripCall(first);
     const index = this.index(file);
     if (!index) return [];
+    // Fast path (most chains): a root name bound or imported in no scope of the file has no alias.
+    let roots = this.aliasRoots.get(file);
+    if (!roots) {
+      roots = new Set<string>();
+      for (const key of index.bindings.keys()) roots.add(key.slice(key.indexOf("\0") + 1));
+      for (const key of index.imports.keys()) roots.add(key.slice(key.indexOf("\0") + 1));
+      this.aliasRoots.set(file, roots);
+    }
+    if (!roots.has(root.name)) return [];
     const join = (base: readonly string[]): string[] =>
       base.length === 0 ? [...rest] : [...base.slice(0, -1), `${base.at(-1) ?? ""}${root.called ? "()" : ""}`, ...rest];
     for (const s of scopeChain(scope)) {

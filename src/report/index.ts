@@ -1,4 +1,7 @@
+import { githubReporter } from "./github.js";
 import { jsonReporter } from "./json.js";
+import { junitReporter } from "./junit.js";
+import { sarifReporter } from "./sarif.js";
 import { stylishReporter } from "./stylish.js";
 import type { Reporter } from "./types.js";
 
@@ -6,4 +9,7 @@ import type { Reporter } from "./types.js";
 export const REPORTERS: Readonly<Record<string, Reporter>> = {
   stylish: stylishReporter,
   json: jsonReporter,
+  sarif: sarifReporter,
+  github: githubReporter,
+  junit: junitReporter,
 };

@@ -1,4 +1,6 @@
 import { Chalk } from "chalk";
+import { isActive } from "../suppress/active.js";
+import { printable } from "../util/terminal.js";
 import type { Reporter } from "./types.js";
 
 /**
@@ -7,7 +9,8 @@ import type { Reporter } from "./types.js";
  */
 export const stylishReporter: Reporter = (report, options) => {
   const c = new Chalk({ level: options.color ? 1 : 0 });
-  const findings = options.quiet ? report.findings.filter((f) => f.severity === "error") : report.findings;
+  // Baselined and suppressed findings are summed up in one note, not listed.
+  const findings = report.findings.filter((f) => isActive(f) && (!options.quiet || f.severity === "error"));
   const lines: string[] = [];
   const byFile = new Map<string, typeof findings>();
   for (const f of findings) {
@@ -16,11 +19,11 @@ export const stylishReporter: Reporter = (report, options) => {
     else byFile.set(f.file, [f]);
   }
   for (const [file, list] of byFile) {
-    lines.push(c.underline(file));
+    lines.push(c.underline(printable(file)));
     const rows = list.map((f) => [
       `${f.line}:${f.column}`,
       f.severity === "error" ? c.red("error") : c.yellow("warning"),
-      f.message + (f.confidence === "likely" ? c.dim(" (likely)") : ""),
+      printable(f.message) + (f.confidence === "likely" ? c.dim(" (likely)") : ""),
       c.dim(f.ruleId),
     ]);
     const w0 = Math.max(...rows.map((r) => r[0]?.length ?? 0));
@@ -31,8 +34,22 @@ export const stylishReporter: Reporter = (report, options) => {
     }
     lines.push("");
   }
-  for (const p of report.parseErrors) lines.push(`${c.yellow("parse error")} ${p.file}:${p.line} ${p.message}`);
+  for (const p of report.parseErrors) lines.push(`${c.yellow("parse error")} ${printable(p.file)}:${p.line} ${printable(p.message)}`);
   if (report.parseErrors.length > 0) lines.push("");
+  const problems = options.quiet ? [] : (report.suppressionProblems ?? []);
+  for (const p of problems) lines.push(`${c.yellow("suppression")} ${printable(p.file)}:${p.line} ${printable(p.message)}`);
+  if (problems.length > 0) lines.push("");
+  const stale = options.quiet ? [] : (report.baseline?.stale ?? []);
+  if (report.baseline && stale.length > 0) {
+    const n = stale.reduce((sum, s) => sum + s.count, 0);
+    lines.push(
+      c.yellow(
+        `${n} baselined finding${n === 1 ? "" : "s"} in ${report.baseline.file} no longer found (fixed?); prune them with: ssot-audit baseline --update`,
+      ),
+    );
+    for (const s of stale) lines.push(`  ${printable(s.file)}  ${s.ruleId}  ${printable(s.symbol) || "(module)"}${s.count > 1 ? ` ×${s.count}` : ""}`);
+    lines.push("");
+  }
 
   if (report.concepts.length > 0) {
     lines.push(c.bold("Concepts"));
@@ -53,5 +70,11 @@ export const stylishReporter: Reporter = (report, options) => {
     const text = `✖ ${total} problem${total === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}, ${shownWarnings} warning${shownWarnings === 1 ? "" : "s"}) in ${report.summary.files} files`;
     lines.push(errors > 0 ? c.red.bold(text) : c.yellow.bold(text));
   }
+  const hidden = [
+    report.summary.baselined ? `${report.summary.baselined} baselined (in ${report.baseline?.file ?? "the baseline"})` : "",
+    report.summary.suppressed ? `${report.summary.suppressed} suppressed inline` : "",
+  ].filter(Boolean);
+  if (hidden.length > 0) lines.push(c.dim(`  not shown: ${hidden.join(", ")}`));
+  if (report.changedSince) lines.push(c.dim(`  only files changed since ${report.changedSince.ref}`));
   return `${lines.join("\n")}\n`;
 };

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { BodyShape } from "../facts/types.js";
 
 const MINHASH_SLOTS = 32;
@@ -14,40 +13,92 @@ export function fnv1a(text: string, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
-/** Mixes a 32-bit value with a slot seed (murmur3 finalizer), giving independent-ish hash functions. */
-function mix(value: number, seed: number): number {
-  let h = (value ^ Math.imul(seed, 0x9e3779b1)) >>> 0;
+/** murmur3's 32-bit finalizer: a good avalanche for one integer. */
+function fmix(value: number): number {
+  let h = value >>> 0;
   h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
 }
 
+/** Per-slot seeds: slot i hashes a shingle hash `h` as `fmix(h ^ SEEDS[i])`. */
+const SEEDS = Uint32Array.from({ length: MINHASH_SLOTS }, (_, i) => fmix(0x9e3779b1 * (i + 1)));
+
+const tokenIds = new Map<string, number>();
+
 /**
- * Builds the body shape from a normalized token sequence: AST node kinds (and operators /
- * keywords) in pre-order, with identifiers and literals replaced by placeholder tokens such
- * as `ID` and `LIT`, so that renamed copies have equal shapes.
+ * The integer id of a shape token: a 32-bit hash of its text, so ids agree across threads,
+ * processes and cached facts without a shared table.
  */
-export function bodyShape(tokens: readonly string[]): BodyShape {
-  const hash = createHash("sha1").update(tokens.join(" ")).digest("hex").slice(0, 16);
-  const minhash: number[] = [];
-  if (tokens.length >= SHINGLE) {
-    const shingles = new Set<number>();
-    for (let i = 0; i + SHINGLE <= tokens.length; i++) {
-      shingles.add(fnv1a(tokens.slice(i, i + SHINGLE).join(" ")));
-    }
-    for (let slot = 0; slot < MINHASH_SLOTS; slot++) {
-      let min = 0xffffffff;
-      for (const s of shingles) {
-        const v = mix(s, slot + 1);
-        if (v < min) min = v;
-      }
-      minhash.push(min);
-    }
+export function shapeTokenId(token: string): number {
+  let id = tokenIds.get(token);
+  if (id === undefined) {
+    id = fnv1a(token) || 1;
+    tokenIds.set(token, id);
   }
-  return { size: tokens.length, hash, minhash };
+  return id;
+}
+
+/** The body shape of a normalized token sequence (see `bodyShapeOfIds`). */
+export function bodyShape(tokens: readonly string[]): BodyShape {
+  return bodyShapeOfIds(tokens.map(shapeTokenId));
+}
+
+const shingleSet = new Set<number>();
+
+/**
+ * Builds the body shape from a normalized token sequence given as token ids (`shapeTokenId`): AST
+ * node kinds (and operators / keywords) in pre-order, with identifiers and literals replaced by
+ * placeholder tokens such as `ID` and `LIT`, so that renamed copies have equal shapes.
+ *
+ * `hash` is a 64-bit hash of the whole sequence (two independent 32-bit chains). `minhash` is a
+ * MinHash signature over the set of 4-shingles: each shingle is hashed once (from the
+ * integer ids, no text), and the 32 slot hashes are derived from that hash with one integer mix
+ * each, which keeps the signature's meaning
+ * (the share of equal slots estimates the Jaccard similarity of the shingle sets) at a fraction
+ * of the cost of hashing the shingle text per slot.
+ */
+export function bodyShapeOfIds(ids: ArrayLike<number>): BodyShape {
+  const n = ids.length;
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ n;
+  for (let i = 0; i < n; i++) {
+    const id = (ids[i] ?? 0) >>> 0;
+    h1 = Math.imul(h1 ^ id, 0x01000193);
+    h2 = Math.imul(h2 ^ (id >>> 7) ^ (id << 11), 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  const hash = hex8(fmix(h1 ^ n)) + hex8(fmix(h2));
+  const minhash: number[] = [];
+  if (n >= SHINGLE) {
+    const shingles = shingleSet;
+    shingles.clear();
+    let a = (ids[0] ?? 0) >>> 0;
+    let b = (ids[1] ?? 0) >>> 0;
+    let c = (ids[2] ?? 0) >>> 0;
+    for (let i = SHINGLE - 1; i < n; i++) {
+      const d = (ids[i] ?? 0) >>> 0;
+      shingles.add(fmix(Math.imul(fmix(Math.imul(a, 0x01000193) ^ b) ^ c, 0x01000193) ^ d));
+      a = b;
+      b = c;
+      c = d;
+    }
+    const mins = new Uint32Array(MINHASH_SLOTS).fill(0xffffffff);
+    for (const s of shingles) {
+      for (let slot = 0; slot < MINHASH_SLOTS; slot++) {
+        const v = fmix(s ^ (SEEDS[slot] ?? 0));
+        if (v < (mins[slot] ?? 0)) mins[slot] = v;
+      }
+    }
+    for (let slot = 0; slot < MINHASH_SLOTS; slot++) minhash.push(mins[slot] ?? 0);
+  }
+  return { size: n, hash, minhash };
+}
+
+function hex8(value: number): string {
+  return (value >>> 0).toString(16).padStart(8, "0");
 }
 
 /** Estimated Jaccard similarity of two shapes (1 for equal hashes). */

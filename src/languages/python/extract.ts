@@ -51,8 +51,11 @@ function emptyFacts(file: string, lines: number): PythonFacts {
 }
 
 /** Synchronous core of the extractor (the grammar must already be loaded). */
-export function extractPython(grammar: PythonGrammar, file: string, text: string, options: ExtractOptions): PythonFacts {
-  const lineIndex = new LineIndex(text);
+export function extractPython(grammar: PythonGrammar, file: string, source: string, options: ExtractOptions): PythonFacts {
+  const lineIndex = new LineIndex(source);
+  // Python ends lines at a lone CR too (old Mac files, mixed endings); the grammar does not, and
+  // would hide the code after one. LF in its place keeps every offset.
+  const text = source.includes("\r") ? source.replace(/\r(?!\n)/g, "\n") : source;
   const facts = emptyFacts(file, lineIndex.lineCount);
   const parser = pythonParser(grammar);
   const budget = options.parseBudgetMs;

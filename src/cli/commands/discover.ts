@@ -1,0 +1,135 @@
+import fs from "node:fs";
+import path from "node:path";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import type { DiscoveryReport } from "../../discover/types.js";
+import { runDiscovery } from "../../discover/run.js";
+import { findConfig } from "../../config/load.js";
+import type { ProjectOptions } from "../../engine/project.js";
+import { UsageError } from "../../files/errors.js";
+import { DISCOVERY_FORMATS } from "../../report/discovery-formats.js";
+import { useColor, writeFileAtomic } from "../output.js";
+import type { SetExit } from "../program.js";
+
+export interface DiscoverFlags {
+  config?: string;
+  format: string;
+  output?: string;
+  top?: number;
+  quiet?: boolean;
+  color?: boolean;
+  cache?: boolean;
+  cacheLocation?: string;
+  jobs?: number;
+}
+
+function parseDiscoveryFormat(value: string): string {
+  if (!(value in DISCOVERY_FORMATS)) {
+    throw new InvalidArgumentError(`unknown format "${value}"; expected one of: ${Object.keys(DISCOVERY_FORMATS).join(", ")}`);
+  }
+  return value;
+}
+
+export function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, found "${value}"`);
+  return n;
+}
+
+/** Project options shared by `discover` and `init` (and `check` falling back to discovery). */
+export function discoveryProjectOptions(
+  paths: string[],
+  flags: Pick<DiscoverFlags, "config" | "quiet" | "cache" | "cacheLocation" | "jobs">,
+): ProjectOptions {
+  return {
+    paths: paths.length > 0 ? paths : ["."],
+    cwd: process.cwd(),
+    ...(flags.config ? { configPath: flags.config } : {}),
+    warn: (m) => {
+      if (!flags.quiet) process.stderr.write(`${m}\n`);
+    },
+    cache: flags.cache !== false,
+    ...(flags.cacheLocation ? { cacheLocation: flags.cacheLocation } : {}),
+    ...(flags.jobs ? { jobs: flags.jobs } : {}),
+  };
+}
+
+/** Prints (or writes) a discovery report in one format. */
+export function writeDiscovery(report: DiscoveryReport, format: string, output: string | undefined, color: boolean | undefined): void {
+  const formatter = DISCOVERY_FORMATS[format];
+  if (!formatter)
+    throw new UsageError(`unknown discovery format "${format}"; expected one of: ${Object.keys(DISCOVERY_FORMATS).join(", ")}`);
+  const text = formatter(report, { color: !output && useColor(color, process.stdout) });
+  if (output) writeFileAtomic(path.resolve(process.cwd(), output), text);
+  else process.stdout.write(text);
+}
+
+/** `ssot-audit discover [paths...]`: always exit 0 once the report is out. */
+export async function discover(paths: string[], flags: DiscoverFlags): Promise<number> {
+  const { report } = await runDiscovery(discoveryProjectOptions(paths, flags));
+  const shown: DiscoveryReport = flags.top
+    ? { version: 1, discovery: { candidates: report.discovery.candidates.slice(0, flags.top) } }
+    : report;
+  writeDiscovery(shown, flags.format, flags.output, flags.color);
+  return 0;
+}
+
+/** The flags of the default command that matter when it falls back to discovery. */
+export interface CheckFallbackFlags extends Pick<DiscoverFlags, "config" | "quiet" | "color" | "cache" | "cacheLocation" | "jobs"> {
+  format?: string | string[];
+  output?: string | string[];
+  baseline?: string;
+  changedSince?: string;
+}
+
+const asList = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/**
+ * DESIGN: "With no config, the main command runs discovery." Runs discovery instead of the audit
+ * when there is no `--config` and no config file from the first path upward, unless the run asks
+ * for something only an audit gives (a baseline, changed files, a format discovery has not).
+ * Returns the exit code (0), or undefined when the audit should run.
+ */
+export async function discoverWithoutConfig(paths: string[], flags: CheckFallbackFlags): Promise<number | undefined> {
+  if (flags.config || flags.baseline || flags.changedSince) return undefined;
+  const first = path.resolve(process.cwd(), paths[0] ?? ".");
+  if (!fs.existsSync(first) || findConfig(first)) return undefined;
+  const formats = asList(flags.format);
+  const outputs = asList(flags.output);
+  const targets = (formats.length > 0 ? formats : ["stylish"]).map((format, i) => ({
+    format,
+    output: outputs[i] === "-" ? undefined : outputs[i],
+  }));
+  if (!targets.every((t) => t.format in DISCOVERY_FORMATS)) return undefined;
+  if (!flags.quiet) {
+    process.stderr.write(
+      "ssot-audit: no ssot-audit.config.{json,yaml,yml} found; running discovery (`ssot-audit init` writes a config from it)\n",
+    );
+  }
+  const { report } = await runDiscovery(discoveryProjectOptions(paths, flags));
+  for (const t of targets) writeDiscovery(report, t.format, t.output, flags.color);
+  return 0;
+}
+
+/** `ssot-audit discover [paths...]`. */
+export function registerDiscover(program: Command, setExit: SetExit): void {
+  program
+    .command("discover")
+    .description("zero-config discovery of SSOT candidates: duplicate names, clones, classes, name families, leftover fallbacks")
+    .argument("[paths...]", "files or folders to report on (the whole project is analysed)", [])
+    .option("-c, --config <file>", "use this config's include/exclude/tests globs (default: the nearest config, if any)")
+    .addOption(
+      new Option("-f, --format <name>", `output format: ${Object.keys(DISCOVERY_FORMATS).join(" | ")}`)
+        .default("stylish")
+        .argParser(parseDiscoveryFormat),
+    )
+    .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .option("--top <n>", "show only the best n candidates", parseCount)
+    .option("--quiet", "no diagnostics on stderr")
+    .option("--no-color", "disable colours")
+    .option("--no-cache", "do not read or write the facts cache")
+    .option("--cache-location <dir>", "facts cache folder")
+    .option("--jobs <n>", "worker threads", parseCount)
+    .action(async (paths: string[], flags: DiscoverFlags) => {
+      setExit(await discover(paths, flags));
+    });
+}

@@ -1,0 +1,170 @@
+/**
+ * Extraction of many files: in a pool of worker threads (piscina), or in-process for small runs.
+ *
+ * - Largest files first, so that one big file does not start last and stretch the run; small
+ *   files travel in batches (fewer thread round trips).
+ * - Workers send facts back encoded (`cache/codec.ts`), which the main thread decodes as they
+ *   arrive; no source text or syntax tree leaves a worker, and none is kept here.
+ * - The worker code is the compiled `dist/src/engine/worker.js`. Running from the TypeScript
+ *   sources (tests) uses it too, so run `npm run build` first; without it, extraction runs
+ *   in-process (`stats.threads` is 0).
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Piscina } from "piscina";
+import { decodeFacts } from "../cache/codec.js";
+import type { CacheConfig } from "../cache/store.js";
+import type { ExtractOptions, FileFacts } from "../facts/types.js";
+import type { SourceFile } from "../files/discover.js";
+import { PACKAGE_ROOT } from "../version.js";
+import { type BatchResult, type BatchTask, type FileResult, type FileTask, runBatch } from "./worker-task.js";
+
+/** Below this many files a pool costs more to start than it saves. */
+export const MIN_FILES_FOR_POOL = 50;
+/** A batch closes when it reaches this many bytes of source or this many files. */
+const BATCH_BYTES = 256 * 1024;
+const BATCH_FILES = 64;
+
+export interface ExtractionProgress {
+  total: number;
+  /** Files finished (parsed, served from the cache or skipped). */
+  done: number;
+  cacheHits: number;
+}
+
+export interface ExtractionStats {
+  files: number;
+  /** Files extracted (cache misses). */
+  parsed: number;
+  cacheHits: number;
+  /** Worker threads used; 0 when extraction ran in-process. */
+  threads: number;
+  /** Why the cache could not be written, if it could not (the run still succeeds). */
+  cacheError?: string;
+}
+
+export interface ExtractAllOptions {
+  options: ExtractOptions;
+  cache?: CacheConfig;
+  /** Worker threads (default: available parallelism). 1 = in-process. */
+  jobs?: number;
+  /** `parse`: parse and discard (the benchmark's floor); outcomes are then all undefined. */
+  mode?: "extract" | "parse";
+  onProgress?: (progress: ExtractionProgress) => void;
+  warn?: (message: string) => void;
+  /** Fewest files for which a pool is started (default MIN_FILES_FOR_POOL; tests lower it). */
+  minFilesForPool?: number;
+}
+
+export type Outcome = { facts: FileFacts } | { skipped: string } | undefined;
+
+/** The compiled worker entry, or undefined when there is none (running from sources without a build). */
+export function workerEntry(): string | undefined {
+  const here = fileURLToPath(import.meta.url);
+  const candidates = here.endsWith(".js") ? [path.join(path.dirname(here), "worker.js")] : [];
+  candidates.push(path.join(PACKAGE_ROOT, "dist", "src", "engine", "worker.js"));
+  return candidates.find((file) => fs.existsSync(file));
+}
+
+export function defaultJobs(): number {
+  return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+}
+
+/**
+ * Groups file indexes into batches, largest files first. Batches are small enough that every
+ * thread gets several (so small projects still spread over the pool).
+ */
+function makeBatches(sources: readonly SourceFile[], jobs: number): number[][] {
+  const order = sources.map((_, i) => i).sort((a, b) => (sources[b]?.size ?? 0) - (sources[a]?.size ?? 0) || a - b);
+  const total = sources.reduce((sum, s) => sum + s.size, 0);
+  const maxBytes = Math.max(1, Math.min(BATCH_BYTES, Math.ceil(total / (jobs * 4))));
+  const maxFiles = Math.max(1, Math.min(BATCH_FILES, Math.ceil(sources.length / (jobs * 4))));
+  const batches: number[][] = [];
+  let current: number[] = [];
+  let bytes = 0;
+  for (const i of order) {
+    current.push(i);
+    bytes += sources[i]?.size ?? 0;
+    if (bytes >= maxBytes || current.length >= maxFiles) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/**
+ * Extracts (or, in `parse` mode, only parses) every source. Outcomes are in the order of
+ * `sources`, whatever order the work finished in.
+ */
+export async function extractAll(sources: readonly SourceFile[], opts: ExtractAllOptions): Promise<{ outcomes: Outcome[]; stats: ExtractionStats }> {
+  const mode = opts.mode ?? "extract";
+  const jobs = Math.max(1, opts.jobs ?? defaultJobs());
+  const batches = makeBatches(sources, jobs);
+  const entry = jobs > 1 && sources.length >= (opts.minFilesForPool ?? MIN_FILES_FOR_POOL) ? workerEntry() : undefined;
+  const threads = entry ? Math.min(jobs, batches.length) : 0;
+  const outcomes: Outcome[] = new Array<Outcome>(sources.length);
+  const stats: ExtractionStats = { files: sources.length, parsed: 0, cacheHits: 0, threads };
+  const progress: ExtractionProgress = { total: sources.length, done: 0, cacheHits: 0 };
+  const warned = new Set<string>();
+
+  const accept = (batch: readonly number[], result: BatchResult): void => {
+    if (result.cacheError !== undefined && stats.cacheError === undefined) stats.cacheError = result.cacheError;
+    result.results.forEach((r: FileResult, j) => {
+      const index = batch[j];
+      if (index === undefined) return;
+      if (r.kind === "skipped") outcomes[index] = { skipped: r.reason };
+      else if (r.kind === "facts") {
+        if (r.hit) stats.cacheHits++;
+        else stats.parsed++;
+        if (r.warning !== undefined && !warned.has(r.warning)) {
+          warned.add(r.warning);
+          opts.warn?.(r.warning);
+        }
+        const facts = r.facts ?? (r.encoded !== undefined ? decodeFacts(r.encoded) : undefined);
+        if (facts) outcomes[index] = { facts };
+      } else stats.parsed++;
+      progress.done++;
+    });
+    progress.cacheHits = stats.cacheHits;
+    opts.onProgress?.(progress);
+  };
+
+  const taskOf = (batch: readonly number[], encode: boolean): BatchTask => ({
+    mode,
+    files: batch.map((i): FileTask => {
+      const s = sources[i] as SourceFile;
+      return { path: s.path, rel: s.rel, language: s.language };
+    }),
+    options: opts.options,
+    cache: opts.cache ?? null,
+    encode,
+  });
+
+  opts.onProgress?.(progress);
+  if (!entry) {
+    for (const batch of batches) accept(batch, await runBatch(taskOf(batch, false)));
+    return { outcomes, stats };
+  }
+
+  const pool = new Piscina<BatchTask, BatchResult>({
+    filename: pathToFileURL(entry).href,
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 60_000,
+  });
+  try {
+    await Promise.all(
+      batches.map(async (batch) => {
+        accept(batch, await pool.run(taskOf(batch, true)));
+      }),
+    );
+  } finally {
+    await pool.destroy();
+  }
+  return { outcomes, stats };
+}

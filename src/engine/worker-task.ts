@@ -1,0 +1,188 @@
+/**
+ * The work done for one file, in a worker thread or in-process: read and hash it, look its facts
+ * up in the cache, and on a miss extract them (freeing the syntax tree at once) and store them.
+ * Extractors are loaded on first use, so a warm run whose files all hit the cache never loads
+ * the TypeScript compiler or the tree-sitter grammar.
+ */
+import { decodeFacts, encodeFacts } from "../cache/codec.js";
+import { cacheSalt } from "../cache/salt.js";
+import { type CacheConfig, FactsCache } from "../cache/store.js";
+import type { ExtractOptions, FileFacts, Language } from "../facts/types.js";
+import { readSourceSync, type SourceText } from "../files/read.js";
+
+export interface FileTask {
+  /** Absolute path. */
+  path: string;
+  /** Root-relative `/` path (the facts' `file`). */
+  rel: string;
+  language: Language;
+}
+
+export interface BatchTask {
+  /** `extract`: facts (the audit); `parse`: parse and discard (the benchmark's floor). */
+  mode: "extract" | "parse";
+  files: FileTask[];
+  options: ExtractOptions;
+  cache: CacheConfig | null;
+  /** Return facts encoded (`codec.ts`) rather than as objects: cheaper to send between threads. */
+  encode: boolean;
+}
+
+export type FileResult =
+  | {
+      kind: "facts";
+      /** Set unless the batch asked for `encode`. */
+      facts?: FileFacts;
+      /** Set when the batch asked for `encode`. */
+      encoded?: string;
+      /** Served from the cache. */
+      hit: boolean;
+      /** A diagnostic for stderr (an internal extractor error). */
+      warning?: string;
+    }
+  | { kind: "skipped"; reason: string }
+  | { kind: "parsed" };
+
+type ExtractedFacts = Omit<FileFacts, "hash" | "bom" | "eol">;
+type SyncExtractor = (file: string, text: string, options: ExtractOptions) => ExtractedFacts;
+type SyncParser = (file: string, text: string, options: ExtractOptions) => void;
+
+interface LanguageSupport {
+  extract: SyncExtractor;
+  parse: SyncParser;
+}
+
+const loaded = new Map<Language, Promise<LanguageSupport>>();
+
+async function loadPython(): Promise<LanguageSupport> {
+  const [{ loadPythonGrammar, pythonParser }, { extractPython }] = await Promise.all([
+    import("../languages/python/grammar.js"),
+    import("../languages/python/extract.js"),
+  ]);
+  const grammar = await loadPythonGrammar();
+  return {
+    extract: (file, text, options) => extractPython(grammar, file, text, options),
+    parse: (_file, text, options) => {
+      const parser = pythonParser(grammar);
+      const budget = options.parseBudgetMs;
+      const limited = Number.isFinite(budget) && budget > 0;
+      const deadline = performance.now() + (limited ? budget : 0);
+      const tree = parser.parse(text, null, limited ? { progressCallback: (): boolean => performance.now() > deadline } : undefined);
+      if (tree) tree.delete();
+      else parser.reset();
+    },
+  };
+}
+
+async function loadTypeScript(): Promise<LanguageSupport> {
+  const [{ extractTypeScript }, { ts }, { scriptKindFor }] = await Promise.all([
+    import("../languages/typescript/extract.js"),
+    import("ts-morph"),
+    import("../languages/typescript/syntax.js"),
+  ]);
+  return {
+    extract: extractTypeScript,
+    parse: (file, text) => {
+      ts.createSourceFile(
+        file,
+        text,
+        { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+        true,
+        scriptKindFor(file) ?? ts.ScriptKind.TS,
+      );
+    },
+  };
+}
+
+function support(language: Language): Promise<LanguageSupport> {
+  let p = loaded.get(language);
+  if (!p) {
+    p = language === "python" ? loadPython() : loadTypeScript();
+    loaded.set(language, p);
+    p.catch(() => loaded.delete(language));
+  }
+  return p;
+}
+
+const caches = new Map<string, FactsCache>();
+
+function cacheFor(config: CacheConfig | null, options: ExtractOptions): FactsCache | undefined {
+  if (!config) return undefined;
+  const salt = cacheSalt(options);
+  const key = `${config.dir}\0${config.namespace}\0${salt}`;
+  let cache = caches.get(key);
+  if (!cache) {
+    cache = new FactsCache(config, salt);
+    caches.set(key, cache);
+  }
+  return cache;
+}
+
+function readFile(path: string): SourceText | { skip: string } {
+  return readSourceSync(path);
+}
+
+function emptyFacts(base: Pick<FileFacts, "file" | "language" | "hash" | "bom" | "eol">, lines: number, message: string): FileFacts {
+  return {
+    ...base,
+    lines,
+    definitions: [],
+    calls: [],
+    references: [],
+    imports: [],
+    exports: [],
+    bindings: [],
+    fallbacks: [],
+    suppressions: [],
+    parseErrors: [{ line: 1, message }],
+  };
+}
+
+async function processFile(file: FileTask, task: BatchTask, cache: FactsCache | undefined): Promise<FileResult> {
+  const read = readFile(file.path);
+  if ("skip" in read) return { kind: "skipped", reason: read.skip };
+  const lang = await support(file.language);
+  if (task.mode === "parse") {
+    lang.parse(file.rel, read.text, task.options);
+    return { kind: "parsed" };
+  }
+  const cached = cache?.read(file.rel, read.hash);
+  if (cached !== undefined) {
+    if (task.encode) return { kind: "facts", encoded: cached, hit: true };
+    try {
+      return { kind: "facts", facts: decodeFacts(cached), hit: true };
+    } catch {
+      // A valid checksum over an undecodable body: written by a broken build; re-extract.
+    }
+  }
+  const base = { file: file.rel, language: file.language, hash: read.hash, bom: read.bom, eol: read.eol };
+  let facts: FileFacts;
+  let warning: string | undefined;
+  try {
+    facts = { ...lang.extract(file.rel, read.text, task.options), ...base };
+  } catch (error) {
+    const err = error instanceof Error ? error : new Error(String(error));
+    warning = `ssot-audit: internal error while extracting ${file.rel} (please report):\n${err.stack ?? err.message}`;
+    facts = emptyFacts(base, read.text.split("\n").length, `internal extractor error: ${err.message}`);
+  }
+  if (!cache && !task.encode) return { kind: "facts", facts, hit: false, ...(warning ? { warning } : {}) };
+  const encoded = encodeFacts(facts, read.text);
+  // Facts from an internal error are not cached: the next run tries again (and reports again).
+  if (cache && warning === undefined) cache.write(file.rel, read.hash, encoded);
+  return task.encode ? { kind: "facts", encoded, hit: false, ...(warning ? { warning } : {}) } : { kind: "facts", facts, hit: false, ...(warning ? { warning } : {}) };
+}
+
+export interface BatchResult {
+  /** In the batch's order. */
+  results: FileResult[];
+  /** Why the cache could not be written (first error in this thread), if it could not. */
+  cacheError?: string;
+}
+
+/** Processes a batch of files. Never rejects for one bad file. */
+export async function runBatch(task: BatchTask): Promise<BatchResult> {
+  const cache = cacheFor(task.cache, task.options);
+  const results: FileResult[] = [];
+  for (const file of task.files) results.push(await processFile(file, task, cache));
+  return cache?.writeError !== undefined ? { results, cacheError: cache.writeError } : { results };
+}

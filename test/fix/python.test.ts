@@ -1,0 +1,432 @@
+/**
+ * Python rewrites on small projects written for each case: argument mapping, where imports go,
+ * which imports go away, shadowing, suppressions, `--include-likely`, and multi-pass fixing.
+ * Each test asserts the whole fixed file and the whole manual list.
+ */
+import fs from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { runFix } from "../../src/fix/engine.js";
+import { dedent, makeProject } from "../helpers/project.js";
+
+const roots: string[] = [];
+afterEach(() => {
+  for (const r of roots.splice(0)) fs.rmSync(r, { recursive: true, force: true });
+});
+
+const CONFIG = dedent(`
+  concepts:
+    notify:
+      canonical: app/service.py::Service.notify_user
+      names: ["notify_user"]
+      delegate:
+        python:
+          import: "from app.service import get_service"
+          expression: "get_service().notify_user"
+`);
+
+const SERVICE = dedent(`
+  class Service:
+      async def notify_user(self, user_id: str, text: str, *, urgent: bool = False) -> bool:
+          return True
+
+
+  _service = Service()
+
+
+  def get_service() -> Service:
+      return _service
+`);
+
+const LEGACY = dedent(`
+  async def notify_user_legacy(user_id, text, retries=3):
+      return False
+
+
+  async def notify_user_v2(text, user_id):
+      return False
+
+
+  async def notify_user_fallback(user_id, **options):
+      return False
+
+
+  class Router:
+      async def notify_user(self, user_id, text):
+          return False
+
+
+  OTHER = 1
+`);
+
+interface Outcome {
+  /** Fixed text per changed file. */
+  files: Record<string, string>;
+  manual: [file: string, line: number, reason: string][];
+  fixes: [file: string, line: number, ruleId: string, pass: number][];
+}
+
+async function fix(files: Record<string, string>, flags: { includeLikely?: boolean; unsafe?: boolean } = {}): Promise<Outcome> {
+  const root = makeProject({ "ssot-audit.config.yaml": CONFIG, "app/__init__.py": "", "app/service.py": SERVICE, "app/legacy.py": LEGACY, ...files });
+  roots.push(root);
+  const result = await runFix({ paths: ["."], cwd: root, includeLikely: Boolean(flags.includeLikely), unsafe: Boolean(flags.unsafe), write: false, allowDirty: false });
+  expect(result.refused).toEqual([]);
+  return {
+    files: Object.fromEntries(result.files.map((f) => [f.file, f.after])),
+    manual: result.manual.map((m) => [m.file, m.line, m.reason]),
+    fixes: result.fixes.map((f) => [f.file, f.line, f.ruleId, f.pass]),
+  };
+}
+
+describe("python call rewrites: arguments", () => {
+  it("keeps positional arguments that line up, and keyword arguments by name", async () => {
+    const out = await fix({
+      "app/a.py": dedent(`
+        from app.legacy import notify_user_legacy
+
+
+        async def a(uid, msg):
+            await notify_user_legacy(uid, msg)
+            await notify_user_legacy(text=msg, user_id=uid)
+            await notify_user_legacy(uid, text=msg)
+      `),
+    });
+    expect(out.files).toEqual({
+      "app/a.py": dedent(`
+        from app.service import get_service
+
+
+        async def a(uid, msg):
+            await get_service().notify_user(uid, msg)
+            await get_service().notify_user(text=msg, user_id=uid)
+            await get_service().notify_user(uid, text=msg)
+      `),
+    });
+    expect(out.manual).toEqual([]);
+  });
+
+  it("passes arguments by keyword from the first one whose position differs", async () => {
+    const out = await fix({
+      "app/a.py": dedent(`
+        from app.legacy import notify_user_v2
+
+
+        async def a(uid):
+            return await notify_user_v2(
+                "hello",  # the text comes first here
+                uid,
+            )
+      `),
+    });
+    expect(out.files["app/a.py"]).toBe(
+      dedent(`
+        from app.service import get_service
+
+
+        async def a(uid):
+            return await get_service().notify_user(
+                text="hello",  # the text comes first here
+                user_id=uid,
+            )
+      `),
+    );
+  });
+
+  it("lists what cannot be mapped, with the reason, and leaves it alone", async () => {
+    const source = dedent(`
+      from app.legacy import Router, notify_user_fallback, notify_user_legacy
+
+
+      async def a(uid, msg, args):
+          await notify_user_legacy(uid, msg, 5)
+          await notify_user_legacy(*args)
+          await notify_user_fallback(uid, text=msg)
+          await Router.notify_user(Router(), uid, msg)
+    `);
+    const out = await fix({ "app/a.py": source });
+    expect(out.files).toEqual({});
+    expect(out.manual).toEqual([
+      ["app/a.py", 5, "argument 3 is 'notify_user_legacy' parameter 'retries', but the canonical 'Service.notify_user' has no parameter 'retries'"],
+      ["app/a.py", 6, "the call passes *args/**kwargs"],
+      ["app/a.py", 7, "keyword argument 'text' goes to **kwargs of 'notify_user_fallback'"],
+      ["app/a.py", 8, "'Router.notify_user' is called through its class (self passed explicitly)"],
+    ]);
+  });
+});
+
+describe("python call rewrites: imports", () => {
+  it("puts the import after the module docstring and __future__ imports when there is no other import", async () => {
+    const out = await fix({
+      "app/a.py": dedent(`
+        """Module doc."""
+        from __future__ import annotations
+        # A comment that stays where it is.
+
+
+        async def notify_user_old(user_id, text):
+            return False
+
+
+        async def a(uid):
+            await notify_user_old(uid, "x")
+      `),
+    });
+    expect(out.files["app/a.py"]).toBe(
+      dedent(`
+        """Module doc."""
+        from __future__ import annotations
+
+        from app.service import get_service
+
+        # A comment that stays where it is.
+
+
+        async def notify_user_old(user_id, text):
+            return False
+
+
+        async def a(uid):
+            await get_service().notify_user(uid, "x")
+      `),
+    );
+  });
+
+  it("puts it at the top, below leading comments, when there is no docstring and no import", async () => {
+    const out = await fix({
+      "app/a.py": dedent(`
+        #!/usr/bin/env python3
+        # Licensed under the MIT license.
+        async def notify_user_old(user_id, text):
+            return False
+
+
+        async def a(uid):
+            await notify_user_old(uid, "x")
+      `),
+    });
+    expect(out.files["app/a.py"]?.split("\n").slice(0, 5)).toEqual([
+      "#!/usr/bin/env python3",
+      "# Licensed under the MIT license.",
+      "from app.service import get_service",
+      "",
+      "async def notify_user_old(user_id, text):",
+    ]);
+  });
+
+  it("places the import before module-level code that uses it, never inside try/except", async () => {
+    const out = await fix({
+      "app/a.py": dedent(`
+        import os
+
+        try:
+            import ujson as json
+        except ImportError:
+            import json
+
+        from app.legacy import notify_user_legacy
+
+        STARTUP = notify_user_legacy("boot", os.name)
+
+        import sys
+      `),
+    });
+    expect(out.files["app/a.py"]).toBe(
+      dedent(`
+        import os
+
+        try:
+            import ujson as json
+        except ImportError:
+            import json
+
+        from app.service import get_service
+
+        STARTUP = get_service().notify_user("boot", os.name)
+
+        import sys
+      `),
+    );
+  });
+
+  it("removes only the names the rewrite left unused; strings such as __all__ count as uses", async () => {
+    const out = await fix({
+      "app/a.py": dedent(`
+        from app.legacy import (
+            OTHER,
+            notify_user_legacy,
+            notify_user_v2,
+        )
+        from app.legacy import notify_user_legacy as exported
+
+        __all__ = ["exported"]
+
+
+        async def a(uid):
+            await notify_user_legacy(uid, "x")
+            await notify_user_v2("y", uid)
+            await exported(uid, "z")
+            return OTHER
+      `),
+    });
+    expect(out.files["app/a.py"]).toBe(
+      dedent(`
+        from app.legacy import (
+            OTHER,
+        )
+        from app.legacy import notify_user_legacy as exported
+        from app.service import get_service
+
+        __all__ = ["exported"]
+
+
+        async def a(uid):
+            await get_service().notify_user(uid, "x")
+            await get_service().notify_user(text="y", user_id=uid)
+            await get_service().notify_user(uid, "z")
+            return OTHER
+      `),
+    );
+  });
+
+  it("reuses an existing import of the delegate, under its local name", async () => {
+    const out = await fix({
+      "app/a.py": dedent(`
+        from app import service as svc_module
+        from app.legacy import notify_user_legacy
+        from app.service import get_service as current_service
+
+
+        async def a(uid):
+            await notify_user_legacy(uid, "x")
+            return svc_module
+      `),
+    });
+    expect(out.files["app/a.py"]).toBe(
+      dedent(`
+        from app import service as svc_module
+        from app.service import get_service as current_service
+
+
+        async def a(uid):
+            await current_service().notify_user(uid, "x")
+            return svc_module
+      `),
+    );
+  });
+});
+
+describe("python call rewrites: shadowing", () => {
+  it("refuses when the delegate's name is bound where the call is (parameter, or a plain assignment facts do not see)", async () => {
+    const out = await fix({
+      "app/a.py": dedent(`
+        from app.legacy import notify_user_legacy
+
+
+        async def a(uid, get_service):
+            await notify_user_legacy(uid, "x")
+
+
+        async def b(uid):
+            get_service = 42
+            await notify_user_legacy(uid, str(get_service))
+
+
+        async def c(uid):
+            await notify_user_legacy(uid, "fine: nothing shadows here")
+      `),
+    });
+    expect(out.manual).toEqual([
+      ["app/a.py", 5, "'get_service' is a parameter of 'a'"],
+      ["app/a.py", 10, "'get_service' is also bound at line 9, which could shadow it at the rewritten code"],
+    ]);
+    expect(out.files["app/a.py"]).toContain('    await get_service().notify_user(uid, "fine: nothing shadows here")');
+    expect(out.files["app/a.py"]?.startsWith("from app.legacy import notify_user_legacy\nfrom app.service import get_service\n")).toBe(true);
+  });
+});
+
+describe("python call rewrites: scope", () => {
+  const CALLS = dedent(`
+    from app.legacy import notify_user_legacy
+
+
+    async def a(uid, hooks):
+        await notify_user_legacy(uid, "certain")  # ssot-audit-ignore[non-canonical-call]: migrated with the billing team
+        # (a suppression also covers the line after it)
+        await hooks.notify_user_legacy(uid, "likely")
+  `);
+
+  it("skips suppressed findings (with a reason) and likely ones unless --include-likely", async () => {
+    expect((await fix({ "app/a.py": CALLS })).files).toEqual({});
+    const likely = await fix({ "app/a.py": CALLS }, { includeLikely: true });
+    expect(likely.files["app/a.py"]).toBe(
+      dedent(`
+        from app.legacy import notify_user_legacy
+        from app.service import get_service
+
+
+        async def a(uid, hooks):
+            await notify_user_legacy(uid, "certain")  # ssot-audit-ignore[non-canonical-call]: migrated with the billing team
+            # (a suppression also covers the line after it)
+            await get_service().notify_user(uid, "likely")
+      `),
+    );
+  });
+
+  it("still fixes a finding whose suppression gives no reason (it has no effect, as in check)", async () => {
+    const out = await fix({
+      "app/a.py": dedent(`
+        from app.legacy import notify_user_legacy
+
+
+        async def a(uid):
+            await notify_user_legacy(uid, "x")  # ssot-audit-ignore[non-canonical-call]
+      `),
+    });
+    expect(out.files["app/a.py"]).toContain('    await get_service().notify_user(uid, "x")  # ssot-audit-ignore[non-canonical-call]\n');
+  });
+
+  it("defers an overlapping suggestion to the next pass, then applies it", async () => {
+    const out = await fix(
+      {
+        "app/dup.py": dedent(`
+          import logging
+
+          from app.legacy import Router
+
+          log = logging.getLogger(__name__)
+
+
+          async def notify_user_compat(user_id: str, text: str) -> bool:
+              """Old entry point."""
+              log.info("compat path")
+              return await Router().notify_user(user_id, text)
+        `),
+      },
+      { unsafe: true },
+    );
+    // Pass 1 rewrites the call inside the body; the body → delegate suggestion overlaps it and waits.
+    expect(out.fixes.filter(([file]) => file === "app/dup.py")).toEqual([
+      ["app/dup.py", 11, "non-canonical-call", 1],
+      ["app/dup.py", 8, "duplicate-implementation", 2],
+    ]);
+    expect(out.files["app/dup.py"]).toBe(
+      dedent(`
+        import logging
+
+        from app.service import get_service
+        import warnings
+
+        log = logging.getLogger(__name__)
+
+
+        async def notify_user_compat(user_id: str, text: str) -> bool:
+            """Old entry point."""
+            warnings.warn(
+                "notify_user_compat is deprecated; use get_service().notify_user instead",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            return await get_service().notify_user(user_id, text)
+      `),
+    );
+  });
+});

@@ -1,0 +1,224 @@
+/**
+ * TypeScript rewrites on small projects: import specifiers in the file's style, merging into an
+ * existing import, namespace and default imports, package delegates, object-form arguments, and
+ * the calls that must be left for manual migration. Whole files and whole manual lists are asserted.
+ */
+import fs from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { runFix } from "../../src/fix/engine.js";
+import { dedent, makeProject } from "../helpers/project.js";
+
+const roots: string[] = [];
+afterEach(() => {
+  for (const r of roots.splice(0)) fs.rmSync(r, { recursive: true, force: true });
+});
+
+const HUB = dedent(`
+  export class Hub {
+    async push(userId: string, event: string): Promise<number> {
+      return userId.length + event.length;
+    }
+  }
+  export const hub = new Hub();
+  export default hub;
+  export function version(): string {
+    return "1";
+  }
+`);
+
+const LEGACY = dedent(`
+  export async function pushLegacy(userId: string, event: string): Promise<number> {
+    return 0;
+  }
+  export async function pushV2(event: string, userId: string): Promise<number> {
+    return 0;
+  }
+  export function pushOld(userId: string, event: string): number {
+    return 0;
+  }
+  export async function pushCompat(userId: string, ...events: string[]): Promise<number> {
+    return events.length;
+  }
+  export async function pushFallback<T>(userId: string, event: string): Promise<number> {
+    return 0;
+  }
+`);
+
+function config(typescript: string): string {
+  return `concepts:\n  push:\n    canonical: src/hub.ts::Hub.push\n    delegate:\n      typescript:\n${typescript
+    .split("\n")
+    .map((l) => `        ${l}`)
+    .join("\n")}\n`;
+}
+
+const NAMED = 'import: { from: "src/hub.ts", name: "hub" }\nexpression: "hub.push"';
+
+async function fix(files: Record<string, string>, delegate = NAMED): Promise<{ files: Record<string, string>; manual: [string, number, string][] }> {
+  const root = makeProject({ "ssot-audit.config.yaml": config(delegate), "src/hub.ts": HUB, "src/legacy.ts": LEGACY, ...files });
+  roots.push(root);
+  const result = await runFix({ paths: ["."], cwd: root, includeLikely: false, unsafe: false, write: false, allowDirty: false });
+  expect(result.refused).toEqual([]);
+  return { files: Object.fromEntries(result.files.map((f) => [f.file, f.after])), manual: result.manual.map((m) => [m.file, m.line, m.reason]) };
+}
+
+describe("typescript call rewrites: imports", () => {
+  it("adds the import after the last one, relative and extensionless like the file's imports", async () => {
+    const out = await fix({
+      "src/app/a.ts": dedent(`
+        import { pushLegacy } from "../legacy";
+        import { other } from "./other";
+
+        export const a = (u: string) => pushLegacy(u, "x").then(other);
+      `),
+      "src/app/other.ts": "export function other(n: number): number {\n  return n;\n}\n",
+    });
+    expect(out.files).toEqual({
+      "src/app/a.ts": dedent(`
+        import { other } from "./other";
+        import { hub } from "../hub";
+
+        export const a = (u: string) => hub.push(u, "x").then(other);
+      `),
+    });
+  });
+
+  it("follows a `.ts` suffix style and single quotes without semicolons", async () => {
+    const out = await fix({
+      "src/a.ts": dedent(`
+        import { pushLegacy } from './legacy.ts'
+        import { version } from './hub.ts'
+
+        export async function a(u: string) {
+          return (await pushLegacy(u, version())) + 1
+        }
+      `),
+    });
+    expect(out.files["src/a.ts"]).toBe(
+      dedent(`
+        import { version, hub } from './hub.ts'
+
+        export async function a(u: string) {
+          return (await hub.push(u, version())) + 1
+        }
+      `),
+    );
+  });
+
+  it("reuses a namespace import and merges a default import into a named one", async () => {
+    const ns = await fix({
+      "src/a.ts": dedent(`
+        import * as notify from "./hub";
+        import { pushLegacy } from "./legacy";
+
+        export const a = (u: string) => pushLegacy(u, notify.version());
+      `),
+    });
+    expect(ns.files["src/a.ts"]).toBe(
+      dedent(`
+        import * as notify from "./hub";
+
+        export const a = (u: string) => notify.hub.push(u, notify.version());
+      `),
+    );
+    const dflt = await fix(
+      {
+        "src/a.ts": dedent(`
+          import { version } from "./hub";
+          import { pushLegacy } from "./legacy";
+
+          export const a = (u: string) => pushLegacy(u, version());
+        `),
+      },
+      'import: { from: "src/hub.ts", name: "theHub", default: true }\nexpression: "theHub.push"',
+    );
+    expect(dflt.files["src/a.ts"]).toBe(
+      dedent(`
+        import theHub, { version } from "./hub";
+
+        export const a = (u: string) => theHub.push(u, version());
+      `),
+    );
+  });
+
+  it("inserts a configured import statement verbatim (package delegates), below the file header", async () => {
+    const out = await fix(
+      {
+        "src/a.ts": dedent(`
+          /** Header of the file. */
+
+          /** Documents \`a\`: the import goes above this comment. */
+          export async function a(u: string): Promise<number> {
+            return pushOld(u, "x");
+          }
+
+          async function pushOld(userId: string, event: string): Promise<number> {
+            return userId.length + event.length;
+          }
+        `),
+      },
+      'import: "import { hub as theHub } from \\"@acme/hub\\";"\nexpression: "theHub.push"',
+    );
+    expect(out.files["src/a.ts"]).toBe(
+      dedent(`
+        /** Header of the file. */
+
+        import { hub as theHub } from "@acme/hub";
+
+        /** Documents \`a\`: the import goes above this comment. */
+        export async function a(u: string): Promise<number> {
+          return theHub.push(u, "x");
+        }
+
+        async function pushOld(userId: string, event: string): Promise<number> {
+          return userId.length + event.length;
+        }
+      `),
+    );
+  });
+});
+
+describe("typescript call rewrites: what is left alone", () => {
+  it("lists calls whose arguments or types do not map, with the reason", async () => {
+    const out = await fix({
+      "src/a.ts": dedent(`
+        import { pushCompat, pushFallback, pushLegacy, pushOld, pushV2 } from "./legacy";
+
+        export async function a(u: string, events: [string, string]) {
+          await pushV2("x", u);
+          await pushLegacy(...events);
+          pushOld(u, "x");
+          await pushCompat(u, "x", "y");
+          await pushFallback<number>(u, "x");
+        }
+
+        export async function b(u: string) {
+          const hub = 42;
+          return pushLegacy(u, String(hub));
+        }
+      `),
+    });
+    expect(out.files).toEqual({});
+    expect(out.manual).toEqual([
+      ["src/a.ts", 4, "the canonical 'Hub.push' takes 'userId' at another position"],
+      ["src/a.ts", 5, "the call passes spread arguments"],
+      ["src/a.ts", 6, "'pushOld' is synchronous but the canonical 'Hub.push' returns a promise"],
+      ["src/a.ts", 7, "argument 2 goes to the rest parameter of 'pushCompat'"],
+      ["src/a.ts", 8, "the call has type arguments or `?.` between the callee and its arguments"],
+      // `const hub = 42` is no binding fact (facts keep typed values only); the text-level check sees it.
+      ["src/a.ts", 13, "'hub' is also bound at line 12, which could shadow it at the rewritten code"],
+    ]);
+  });
+
+  it("catches a shadowing name facts do not record (text-level check)", async () => {
+    const out = await fix({
+      "src/a.ts": dedent(`
+        import { pushLegacy } from "./legacy";
+
+        export async function a(u: string, list: string[]) {
+          for (const hub of list) await pushLegacy(u, hub);
+        }
+      `),
+    });
+    expect(out.manual).toEqual([["src/a.ts", 4, "'hub' is also bound at line 4, which could shadow it at the rewritten code"]]);
+  });
+});

@@ -1,0 +1,46 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCheck } from "../../src/engine/check.js";
+import { parseShard, shardOf } from "../../src/shard/facts-file.js";
+import { runShard } from "../../src/shard/run.js";
+import { REPO_ROOT } from "../fixtures/helpers.js";
+
+const temp = fs.mkdtempSync(path.join(os.tmpdir(), "ssot-shard-"));
+afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
+const fixture = "fixtures/python-broadcast";
+
+describe("shards", () => {
+  it("parses i/n", () => {
+    expect(parseShard("2/3")).toEqual({ index: 2, count: 3 });
+    expect(parseShard("0/3")).toBeUndefined();
+    expect(parseShard("4/3")).toBeUndefined();
+    expect(parseShard("a/b")).toBeUndefined();
+  });
+
+  it("splits files by a stable hash of their path", () => {
+    expect(shardOf("pkg/a.py", 1)).toBe(1);
+    const counts = [0, 0, 0, 0];
+    for (let i = 0; i < 400; i++) {
+      const s = shardOf(`pkg/mod_${i}.py`, 4);
+      expect(s).toBe(shardOf(`pkg/mod_${i}.py`, 4));
+      counts[s - 1] = (counts[s - 1] ?? 0) + 1;
+    }
+    for (const c of counts) expect(c).toBeGreaterThan(60);
+  });
+
+  it("refuses an incomplete, repeated or foreign set of facts files", async () => {
+    const out = (i: number) => path.join(temp, `s${i}.jsonl`);
+    for (const index of [1, 2]) await runShard({ paths: [fixture], cwd: REPO_ROOT, jobs: 1, shard: { index, count: 2 }, factsOut: out(index) });
+    await expect(runCheck({ paths: [fixture], cwd: REPO_ROOT, factsFiles: [out(1)] })).rejects.toThrow(/missing shard 2\/2/);
+    await expect(runCheck({ paths: [fixture], cwd: REPO_ROOT, factsFiles: [out(1), out(1)] })).rejects.toThrow(/both shard 1\/2/);
+    const lines = fs.readFileSync(out(2), "utf8").split("\n");
+    const header = JSON.parse(lines[0] ?? "") as { tool: { version: string } };
+    header.tool.version = "0.0.0-other";
+    fs.writeFileSync(path.join(temp, "foreign.jsonl"), [JSON.stringify(header), ...lines.slice(1)].join("\n"));
+    await expect(runCheck({ paths: [fixture], cwd: REPO_ROOT, factsFiles: [out(1), path.join(temp, "foreign.jsonl")] })).rejects.toThrow(/written by ssot-audit 0\.0\.0-other/);
+    fs.writeFileSync(path.join(temp, "cut.jsonl"), lines.slice(0, 2).join("\n"));
+    await expect(runCheck({ paths: [fixture], cwd: REPO_ROOT, factsFiles: [out(1), path.join(temp, "cut.jsonl")] })).rejects.toThrow(/truncated/);
+  });
+});
