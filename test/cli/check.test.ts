@@ -62,6 +62,7 @@ describe("ssot-audit check (the real binary)", () => {
 
   it.each([
     [["check", "--format", "xml"], 'unknown format "xml"'],
+    [["check", "-c", "fixtures/clean-python/ssot-audit.config.yaml", "fixtures/python-broadcast"], "is outside the project root"],
     [["check", "--bogus"], "unknown option '--bogus'"],
     [["check", "no/such/dir"], "path not found: no/such/dir"],
     [["check", "fixtures/bad-config"], "concepts.websocket-broadcast.sinkz"],
@@ -72,6 +73,15 @@ describe("ssot-audit check (the real binary)", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain(message);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("renders the migration report as check formats markdown and html", () => {
+    const md = run(["check", "fixtures/python-broadcast", "-f", "markdown"]);
+    expect(md.status).toBe(1);
+    expect(md.stdout.startsWith("## SSOT migration report")).toBe(true);
+    const html = run(["check", "fixtures/clean-python", "-f", "html"]);
+    expect(html.status).toBe(0);
+    expect(html.stdout.toLowerCase().startsWith("<!doctype html>")).toBe(true);
   });
 
   it("lists the rules and prints a rule's doc", () => {

@@ -3,6 +3,7 @@ import { runCheck } from "../../engine/check.js";
 import type { Finding } from "../../engine/types.js";
 import { UsageError } from "../../files/errors.js";
 import { REPORTERS } from "../../report/index.js";
+import { renderMigrationReport } from "./report.js";
 import type { ReporterOptions } from "../../report/types.js";
 import { isActive } from "../../suppress/active.js";
 import { useColor, writeFileAtomic } from "../output.js";
@@ -41,9 +42,13 @@ interface CheckFlags {
   facts?: string[];
 }
 
+/** Formats rendered from the whole check result (the migration report), not just the JSON report. */
+const MIGRATION_FORMATS = ["markdown", "html"] as const;
+const FORMATS = [...Object.keys(REPORTERS), ...MIGRATION_FORMATS];
+
 function parseFormat(value: string): string {
-  if (!(value in REPORTERS)) {
-    throw new InvalidArgumentError(`unknown format "${value}"; expected one of: ${Object.keys(REPORTERS).join(", ")}`);
+  if (!FORMATS.includes(value)) {
+    throw new InvalidArgumentError(`unknown format "${value}"; expected one of: ${FORMATS.join(", ")}`);
   }
   return value;
 }
@@ -109,6 +114,12 @@ async function check(paths: string[], flags: CheckFlags): Promise<number> {
     ...(needs.has("sarif") || needs.has("github") ? { location: await reportLocation(result.project.loaded.rootDir) } : {}),
   };
   for (const target of targets) {
+    if (target.format === "markdown" || target.format === "html") {
+      const { text } = await renderMigrationReport(result, { format: target.format });
+      if (target.file) writeFileAtomic(target.file, text);
+      else process.stdout.write(text);
+      continue;
+    }
     const reporter = REPORTERS[target.format];
     if (!reporter) throw new UsageError(`unknown format "${target.format}"`);
     const text = reporter(report, { ...base, color: !target.file && useColor(flags.color, process.stdout) });
@@ -144,7 +155,7 @@ export function registerCheck(program: Command, setExit: SetExit): void {
     .addOption(
       new Option(
         "-f, --format <name>",
-        `report format: ${Object.keys(REPORTERS).join(" | ")} (default: stylish); repeat with -o for several reports`,
+        `report format: ${FORMATS.join(" | ")} (default: stylish); repeat with -o for several reports`,
       ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), parseFormat(value)]),
     )
     .option(
