@@ -27,8 +27,10 @@ export const baselineEntrySchema = z.strictObject({
     .regex(/^[0-9a-f]{8,64}$/, { error: "expected a fingerprint (8–64 lowercase hex digits)" }),
   ruleId: z.enum(RULE_IDS, { error: `expected a rule id (${RULE_IDS.join(", ")})` }),
   concept: text("a concept id"),
-  /** Path relative to the config's folder, `/` separators. */
-  file: text("a file path"),
+  /** Path relative to the config's folder, `/` separators; never absolute, never `..` (it cannot name a file outside the root). */
+  file: text("a file path").refine((f) => f !== "" && !/^(\/|[A-Za-z]:[\\/])/.test(f) && !f.split("/").includes(".."), {
+    error: "expected a path relative to the config's folder, inside it (no leading /, no .. segments)",
+  }),
   /** Enclosing symbol; "" at module level. */
   symbol: text("a symbol"),
   /** How many findings with this fingerprint are accepted. */

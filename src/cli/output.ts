@@ -1,8 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { UsageError } from "../files/errors.js";
+import { writeFileAtomicSync } from "../util/atomic-write.js";
 
-/** Writes a file atomically: temp file in the same folder, then rename. */
+/**
+ * Writes a report, baseline, history or config file atomically (see `util/atomic-write.ts`),
+ * creating its folder. A target that cannot be written is a `UsageError`: one line, exit 2.
+ */
 export function writeFileAtomic(file: string, content: string): void {
   const dir = path.dirname(path.resolve(file));
   try {
@@ -10,12 +14,9 @@ export function writeFileAtomic(file: string, content: string): void {
   } catch (error) {
     throw new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, file);
+    writeFileAtomicSync(file, content);
   } catch (error) {
-    fs.rmSync(tmp, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
     // Unwritable targets are the user's to fix: one line, exit 2 (no stack).
     if (code) throw new UsageError(`cannot write ${file}: ${code}`);

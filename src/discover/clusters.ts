@@ -9,7 +9,7 @@ import { cloneGroups } from "./clones.js";
 import type { FallbackSignal } from "./fallbacks.js";
 import type { CandidateKind } from "./types.js";
 import { UnionFind } from "./union-find.js";
-import { type DiscoveryView, calleeName } from "./view.js";
+import { type DiscoveryView, calleeName, extendsOwnName } from "./view.js";
 import { familyName, isCommonKey } from "./vocabulary.js";
 import { shapeSimilarity } from "../util/shape.js";
 
@@ -69,7 +69,7 @@ export function nameClusters(view: DiscoveryView, callables: readonly DefRef[], 
     const groups = groupBy(isClass ? classes : callables, (r) => familyName(r.def.name, isClass).key);
     for (const [key, group] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (!key || isCommonKey(key, isClass) || group.length < 2) continue;
-      let members = group;
+      let members = isClass ? group.filter((r) => !extendsOwnName(r.def)) : group;
       let delegates: Draft["delegates"] = [];
       if (!isClass) {
         members = withoutOverrides(view, members, excluded);

@@ -8,7 +8,7 @@ import type { CallSite, FallbackSite, ImportFact, Range } from "../facts/types.j
 import { type DefRef, defKey } from "../model/types.js";
 import { normalizeName } from "../util/names.js";
 import { type DiscoveryView, calleeName } from "./view.js";
-import { LEFTOVER_WORDS, hasLeftoverWord, legacyWordIn, wordsOf } from "./vocabulary.js";
+import { LEFTOVER_WORDS, STAND_IN_WORDS, legacyWordIn, wordsOf } from "./vocabulary.js";
 
 export interface FallbackSignal {
   /** Where the signal was seen (the fallback site, or the legacy-named definition). */
@@ -32,18 +32,22 @@ export interface FallbackSignal {
 
 const IMPORT_ERRORS = /^(\w+\.)*(ImportError|ModuleNotFoundError)$/;
 
-/** `_legacy_x`, `legacy_x`, `x_fallback`, `XLegacy`, `x_old`: a leftover word as the first or last word. */
+/**
+ * `_legacy_x`, `legacy_x`, `x_fallback`, `XLegacy`, `x_old`, `JobSchedulerLegacyAdapter`: a leftover
+ * word first, or last before any stand-in noun. A lone `deprecated()` helper or a legacy word in the
+ * middle (`replay_from_legacy_buffer`) is not a leftover copy.
+ */
 export function hasLeftoverAffix(name: string): boolean {
-  const words = wordsOf(name);
+  const words = wordsOf(name).filter((w, i, all) => i < all.length - 1 || !STAND_IN_WORDS.has(w));
   if (words.length < 2) return false;
   return LEFTOVER_WORDS.has(words[0] ?? "") || LEFTOVER_WORDS.has(words.at(-1) ?? "");
 }
 
 /** Whether a definition is marked as legacy: by a leftover word in its (or its class's) name, or by its docstring or its module's. */
 export function legacyMark(view: DiscoveryView, ref: DefRef): string | undefined {
-  if (hasLeftoverWord(ref.def.name)) return `legacy name ${ref.def.qualifiedName}`;
+  if (hasLeftoverAffix(ref.def.name)) return `legacy name ${ref.def.qualifiedName}`;
   const cls = ref.def.className;
-  if (cls && hasLeftoverWord(cls.slice(cls.lastIndexOf(".") + 1))) return `legacy class ${cls}`;
+  if (cls && hasLeftoverAffix(cls.slice(cls.lastIndexOf(".") + 1))) return `legacy class ${cls}`;
   const own = legacyWordIn(ref.def.doc);
   if (own) return `docstring of ${ref.def.qualifiedName} says '${own}'`;
   const mod = view.moduleLegacyWord(ref.file);
@@ -143,11 +147,13 @@ export class FallbackScanner {
     for (const imp of inside.filter((i) => i.inFallback === "fallback")) {
       for (const n of imp.names) {
         if (n.local === "*" || n.imported === "*") continue;
-        const primary = primaries.find((p) => p.name.local === n.local) ?? (primaries.length === 1 ? primaries[0] : undefined);
+        // Only an import that rebinds a name the `try` side imports stands in for it.
+        const primary = primaries.find((p) => p.name.local === n.local);
+        if (!primary) continue;
         const fallbackDef = this.importedDef(file, imp, n.imported);
-        const primaryDef = primary ? this.importedDef(file, primary.imp, primary.name.imported) : undefined;
+        const primaryDef = this.importedDef(file, primary.imp, primary.name.imported);
         if (!fallbackDef && !primaryDef) continue; // an optional third-party dependency, not an SSOT matter
-        const keyName = primaryDef?.def.name ?? primary?.name.imported ?? n.local;
+        const keyName = primaryDef?.def.name ?? primary.name.imported;
         const where = `${siteLabel(site, "python")} at ${file}:${site.span.line}`;
         out.push({
           file,
@@ -177,7 +183,12 @@ export class FallbackScanner {
    * that resolves to a definition marked legacy. For `if`/`else` either branch can be the
    * leftover one, so both are examined.
    */
-  private callSignals(file: string, language: string, calls: readonly CallSite[] /* sorted by start */, site: FallbackSite): FallbackSignal[] {
+  private callSignals(
+    file: string,
+    language: string,
+    calls: readonly CallSite[] /* sorted by start */,
+    site: FallbackSite,
+  ): FallbackSignal[] {
     const sides: { fallback: readonly Range[]; primary: readonly Range[] }[] = [{ fallback: site.fallback, primary: site.primary }];
     if (site.kind === "conditional") sides.push({ fallback: site.primary, primary: site.fallback });
     const out: FallbackSignal[] = [];
@@ -186,10 +197,21 @@ export class FallbackScanner {
       for (const call of callsIn(calls, side.fallback)) {
         const name = calleeName(call);
         if (!name || name === "?") continue;
-        const named = hasLeftoverWord(name);
+        const named = hasLeftoverAffix(name);
         if (!named && !this.legacyNames.has(name)) continue;
         const target = this.view.callTarget(file, call);
-        if (!named && !(target && legacyMark(this.view, target))) continue;
+        // `or`/`??` defaults need a strong mark: a leftover name, or a module that says it is legacy.
+        const strong =
+          named || (target !== undefined && (hasLeftoverAffix(target.def.name) || this.view.moduleLegacyWord(target.file) !== undefined));
+        if (
+          !strong &&
+          !(
+            target &&
+            legacyMark(this.view, target) &&
+            (site.kind === "try" || site.kind === "promise-catch" || site.kind === "conditional")
+          )
+        )
+          continue;
         const fallback = target
           ? [target]
           : (this.byName.get(normalizeName(name).key) ?? []).filter((r) => r.def.name === name).slice(0, 5);
@@ -205,6 +227,9 @@ export class FallbackScanner {
           const t = this.view.callTarget(file, other);
           if (t && !primary.some((p) => defKey(p) === defKey(t))) primary.push(t);
         }
+        // An `if`/`else` is a fallback when the other branch calls the same thing: a choice between two implementations.
+        if (site.kind === "conditional" && !callsIn(calls, side.primary).some((c) => normalizeName(calleeName(c) ?? "").key === key))
+          continue;
         const enclosing = this.enclosingDef(file, site.enclosing);
         const where = `${siteLabel(site, language)} at ${file}:${site.span.line}`;
         out.push({
@@ -227,7 +252,7 @@ export class FallbackScanner {
   private nameSignals(): FallbackSignal[] {
     const out: FallbackSignal[] = [];
     for (const [key, refs] of this.byName) {
-      const kept = refs.filter((r) => !hasLeftoverWord(r.def.name));
+      const kept = refs.filter((r) => !hasLeftoverAffix(r.def.name));
       for (const ref of refs) {
         if (!hasLeftoverAffix(ref.def.name)) continue;
         out.push({

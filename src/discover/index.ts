@@ -27,7 +27,7 @@ export interface DiscoveryStats {
   comparisons: number;
   /** Call sites resolved through the model (delegation, callers, fallback targets). */
   resolutions: number;
-  /** Milliseconds per phase. */
+  /** CPU milliseconds per phase (user + system, so other processes do not inflate them). */
   phases: { eligible: number; names: number; clones: number; fallbacks: number; rank: number };
 }
 
@@ -41,9 +41,13 @@ const KIND_ORDER: Record<Candidate["kind"], number> = { "same-name": 0, class: 1
 
 /** Runs discovery over a project model. Candidates without a definition under the requested paths are left out. */
 export function discoverCandidates(model: ProjectModel): Discovery {
-  let mark = performance.now();
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  let mark = cpu();
   const lap = () => {
-    const now = performance.now();
+    const now = cpu();
     const ms = Math.round(now - mark);
     mark = now;
     return ms;
@@ -126,7 +130,8 @@ function attachSignals(drafts: readonly Draft[], signals: readonly FallbackSigna
     for (const s of groupSignals) {
       for (const r of [...s.primary, ...s.fallback]) if (eligible.has(defKey(r))) members.set(defKey(r), r);
     }
-    if (members.size === 0) continue;
+    // A lone legacy-named definition that no fallback reaches has nothing to consolidate.
+    if (members.size === 0 || groupSignals.every((s) => s.source === "name" && s.primary.length === 0)) continue;
     const refs = [...members.values()];
     const draft = newDraft(
       "fallback",

@@ -21,10 +21,10 @@ import { type DefRef, defKey } from "../model/types.js";
 import { normalizeName } from "../util/names.js";
 import { shapeSimilarity } from "../util/shape.js";
 import { type Draft, moduleCount } from "./clusters.js";
-import { legacyMark } from "./fallbacks.js";
+import { hasLeftoverAffix, legacyMark } from "./fallbacks.js";
 import type { Candidate, CandidateLocation } from "./types.js";
 import { type DiscoveryView, calleeName, encloses } from "./view.js";
-import { STAND_IN_WORDS, familyName, hasLeftoverWord, ssotClaimIn, wordsOf } from "./vocabulary.js";
+import { STAND_IN_WORDS, familyName, ssotClaimIn, wordsOf } from "./vocabulary.js";
 
 const KIND_WEIGHT: Record<Candidate["kind"], number> = { class: 2, family: 2, "same-name": 1, clone: 1, fallback: 0 };
 
@@ -212,13 +212,13 @@ export class Ranker {
       }
       case "same-name":
       case "class": {
-        const plain = members.filter((m) => !hasLeftoverWord(m.def.name)).map((m) => m.def.name);
-        return mostCommon(plain) ?? renderKey(normalizeName(sample).key, sample);
+        const plain = members.filter((m) => !hasLeftoverAffix(m.def.name)).map((m) => m.def.name);
+        return mostCommon(plain) ?? mostCommon(members.map((m) => m.def.name)) ?? sample;
       }
       case "clone":
         return sample;
       case "fallback":
-        return hasLeftoverWord(sample) ? renderKey(normalizeName(sample).key, sample) : sample;
+        return hasLeftoverAffix(sample) ? renderKey(normalizeName(sample).key, sample) : sample;
     }
   }
 
@@ -331,7 +331,8 @@ export class Ranker {
       map.set(defKey(from), label(from));
       links.delegators.set(k, map);
     };
-    const memberAround = (file: string, enclosing: string | undefined) => membersByFile.get(file)?.find((m) => encloses(m, file, enclosing));
+    const memberAround = (file: string, enclosing: string | undefined) =>
+      membersByFile.get(file)?.find((m) => encloses(m, file, enclosing));
 
     const credit = (file: string, call: CallSite) => {
       const t = this.view.callTarget(file, call);

@@ -58,10 +58,18 @@ function baseName(text: string): string {
   return bare.slice(bare.lastIndexOf(".") + 1);
 }
 
+/**
+ * `class StreamReader(codecs.StreamReader)`: a class that extends a class of its own name
+ * specializes it (a framework convention), it does not duplicate it.
+ */
+export function extendsOwnName(def: Definition): boolean {
+  return def.kind === "class" && def.bases.some((b) => baseName(b) === def.name);
+}
+
 /** The last segment of a callee path without its `()` marker. */
 export function calleeName(call: CallSite): string | undefined {
   const last = call.callee[call.callee.length - 1];
-  return last !== undefined && last.endsWith("()") ? last.slice(0, -2) : last;
+  return last?.endsWith("()") ? last.slice(0, -2) : last;
 }
 
 export class DiscoveryView {

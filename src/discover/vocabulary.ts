@@ -87,6 +87,30 @@ const COMMON_CALLABLE_NAMES = [
   "cleanup",
   "check",
   "wrap",
+  // generic container and codec verbs
+  "add",
+  "remove",
+  "append",
+  "extend",
+  "insert",
+  "pop",
+  "push",
+  "put",
+  "count",
+  "size",
+  "length",
+  "contains",
+  "find",
+  "filter",
+  "map",
+  "reduce",
+  "sort",
+  "match",
+  "encode",
+  "decode",
+  "serialize",
+  "deserialize",
+  "fetch",
   // decorator and callback plumbing
   "wrapper",
   "decorator",
@@ -143,7 +167,7 @@ const COMMON_CALLABLE_NAMES = [
 ];
 
 /** Class names that frameworks expect in every module of a kind (nested `Meta`, migrations, commands). */
-const COMMON_CLASS_NAMES = ["Meta", "Config", "Media", "Migration", "Command", "Params", "Options", "Args", "Props", "State"];
+const COMMON_CLASS_NAMES = ["Meta", "Config", "Media", "Migration", "Command", "Params", "Options", "Args", "Props", "State", "Error"];
 
 const COMMON_CALLABLE_KEYS: ReadonlySet<string> = new Set(COMMON_CALLABLE_NAMES.map((n) => normalizeName(n).key));
 const COMMON_CLASS_KEYS: ReadonlySet<string> = new Set(COMMON_CLASS_NAMES.map((n) => normalizeName(n).key));
@@ -178,17 +202,7 @@ export function isCommonKey(key: string, isClass: boolean): boolean {
  * Legacy words in the narrow sense used to spot leftover copies (`_legacy_x`, `x_fallback`,
  * `XLegacy`, `x_old`). Version suffixes (`v2`) are left out: they usually name the newer copy.
  */
-export const LEFTOVER_WORDS: ReadonlySet<string> = new Set([
-  "legacy",
-  "old",
-  "compat",
-  "fallback",
-  "deprecated",
-  "orig",
-  "original",
-  "bak",
-  "backup",
-]);
+export const LEFTOVER_WORDS: ReadonlySet<string> = new Set(["legacy", "old", "compat", "fallback", "deprecated", "orig", "bak", "backup"]);
 
 /**
  * Variant markers: words that say which copy of a capability this is, not what it is.
@@ -220,6 +234,12 @@ export const VARIANT_MARKERS: ReadonlySet<string> = new Set([
   "impl",
   "ssot",
 ]);
+
+/**
+ * Stand-in nouns are markers only at the end of a name, where they say what the thing is
+ * (`JobSchedulerLegacyAdapter`); in front they qualify another noun (`ProxyError`, `AdapterRegistry`).
+ */
+const TRAILING_MARKERS: ReadonlySet<string> = new Set(["adapter", "wrapper", "proxy", "facade", "shim", "impl", "implementation"]);
 
 /** Markers only for class names: as function words they too often mean something else (`new_user`, `canonical_url`). */
 export const CLASS_ONLY_MARKERS: ReadonlySet<string> = new Set(["new", "canonical", "isolated", "implementation"]);
@@ -277,7 +297,7 @@ function computeFamilyName(name: string, isClass: boolean): FamilyName {
     } else if (isClass && w === "per" && next !== undefined && i + 2 < words.length) {
       markers.push(`per ${next}`);
       i++;
-    } else if (VARIANT_MARKERS.has(w) || (isClass && CLASS_ONLY_MARKERS.has(w))) {
+    } else if (TRAILING_MARKERS.has(w) ? trailing(words, i, isClass) : VARIANT_MARKERS.has(w) || (isClass && CLASS_ONLY_MARKERS.has(w))) {
       markers.push(w);
     } else {
       kept.push(w);
@@ -286,7 +306,12 @@ function computeFamilyName(name: string, isClass: boolean): FamilyName {
   return { key: kept.join("_"), markers };
 }
 
-/** Whether a name carries a leftover word (`_legacy_x`, `x_fallback`, `XLegacy`, `x_old`). */
+/** Whether the words after position `i` are all markers (so word `i` ends the name's noun phrase). */
+function trailing(words: readonly string[], i: number, isClass: boolean): boolean {
+  return words.slice(i + 1).every((w) => VARIANT_MARKERS.has(w) || (isClass && CLASS_ONLY_MARKERS.has(w)));
+}
+
+/** Whether a name carries a leftover word anywhere (`_legacy_x`, `x_fallback`, `replay_legacy_buffer`). */
 export function hasLeftoverWord(name: string): boolean {
   return wordsOf(name).some((w) => LEFTOVER_WORDS.has(w));
 }
@@ -296,7 +321,11 @@ export function hasStandInWord(name: string): boolean {
   return wordsOf(name).some((w) => STAND_IN_WORDS.has(w));
 }
 
-const LEGACY_TEXT = /\b(legacy|deprecated|obsolete|superseded|do not use|pre-ssot|old)\b/i;
+/** A docstring that leads with a legacy word describes legacy code: `Legacy WebSocket event router.`, `DEPRECATED: use …`. */
+const LEGACY_LEAD = /^\W*(?:\w+\W+)?(legacy|deprecated|obsolete|superseded|old|pre-ssot)\b/i;
+/** …as does one that says so outright anywhere; a mere mention (`the legacy modules of a concept`) does not. */
+const LEGACY_SAID =
+  /\b(?:is|are|now) (deprecated|obsolete|superseded)\b|\b(deprecated|obsolete)\s*[:!)]|\b(do not use)\b|\bkept for (?:backward[s]? )?(compat)/i;
 const SSOT_TEXT =
   /\b(ssot|single source of truth|source of truth|canonical (implementation|source|version|module|service|entry point)|(the )?(one|only) (module|place|component|service) (that|which|allowed))\b/gi;
 /** Text right before an SSOT phrase that makes it a reference to another component, not a claim. */
@@ -306,7 +335,10 @@ const STAND_IN_TEXT = /\b(adapter|wrapper|shim|proxy|facade|delegat\w*|forwards?
 /** The legacy word a docstring uses (`Legacy`, `DEPRECATED`), if any. */
 export function legacyWordIn(text: string | undefined): string | undefined {
   if (!text) return undefined;
-  return LEGACY_TEXT.exec(text)?.[0];
+  const lead = LEGACY_LEAD.exec(text);
+  if (lead) return lead[1];
+  const said = LEGACY_SAID.exec(text);
+  return said ? (said[1] ?? said[2] ?? said[3] ?? said[4]) : undefined;
 }
 
 /**

@@ -141,9 +141,8 @@ function emptyFacts(base: Pick<FileFacts, "file" | "language" | "hash" | "bom" |
 async function processFile(file: FileTask, task: BatchTask, cache: FactsCache | undefined): Promise<FileResult> {
   const read = readFile(file.path);
   if ("skip" in read) return { kind: "skipped", reason: read.skip };
-  const lang = await support(file.language);
   if (task.mode === "parse") {
-    lang.parse(file.rel, read.text, task.options);
+    (await support(file.language)).parse(file.rel, read.text, task.options);
     return { kind: "parsed" };
   }
   const cached = cache?.read(file.rel, read.hash);
@@ -159,6 +158,7 @@ async function processFile(file: FileTask, task: BatchTask, cache: FactsCache | 
   let facts: FileFacts;
   let warning: string | undefined;
   try {
+    const lang = await support(file.language);
     facts = { ...lang.extract(file.rel, read.text, task.options), ...base };
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));

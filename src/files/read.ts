@@ -31,7 +31,7 @@ const BINARY_SNIFF_BYTES = 8192;
  * `/dev/zero`) — not followed (`O_NOFOLLOW`); by a FIFO, whose plain open would block until a
  * writer comes — opened non-blocking, then refused with every other non-regular file.
  */
-const OPEN_FLAGS = fsSync.constants.O_RDONLY;
+const OPEN_FLAGS = fsSync.constants.O_RDONLY | (fsSync.constants.O_NOFOLLOW ?? 0) | (fsSync.constants.O_NONBLOCK ?? 0);
 
 /** Why a file could not be read, as a skip reason. */
 function unreadable(error: unknown): { skip: string } {
@@ -40,6 +40,11 @@ function unreadable(error: unknown): { skip: string } {
   // O_NOFOLLOW on a symbolic link: ELOOP (Linux, macOS), EMLINK (FreeBSD).
   if (code === "ELOOP" || code === "EMLINK") return { skip: "became a symbolic link (not followed)" };
   return { skip: `unreadable: ${code}` };
+}
+
+/** The skip reason for something that is not a regular file (a folder reads as EISDIR, as `readFile` says). */
+function notRegular(stats: fsSync.Stats): { skip: string } {
+  return { skip: stats.isDirectory() ? "unreadable: EISDIR" : "not a regular file" };
 }
 
 /**
@@ -57,7 +62,8 @@ export async function readSource(absPath: string): Promise<ReadResult> {
   }
   let bytes: Buffer;
   try {
-    if (!(await handle.stat()).isFile()) return { skip: "not a regular file" };
+    const stats = await handle.stat();
+    if (!stats.isFile()) return notRegular(stats);
     bytes = await handle.readFile();
   } catch (error) {
     return unreadable(error);
@@ -77,7 +83,8 @@ export function readSourceSync(absPath: string): ReadResult {
   }
   let bytes: Buffer;
   try {
-    if (!fsSync.fstatSync(fd).isFile()) return { skip: "not a regular file" };
+    const stats = fsSync.fstatSync(fd);
+    if (!stats.isFile()) return notRegular(stats);
     bytes = fsSync.readFileSync(fd);
   } catch (error) {
     return unreadable(error);

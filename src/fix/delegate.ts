@@ -7,7 +7,7 @@
 import { ts } from "ts-morph";
 import type { ResolvedConcept } from "../config/schema.js";
 
-const PY_NAME = String.raw`[A-Za-z_][A-Za-z0-9_]*`;
+const PY_NAME = "[A-Za-z_][A-Za-z0-9_]*";
 const PY_DOTTED = String.raw`${PY_NAME}(?:\s*\.\s*${PY_NAME})*`;
 const PY_FROM = new RegExp(String.raw`^from\s+(${PY_DOTTED})\s+import\s+\(?\s*(${PY_NAME})(?:\s+as\s+(${PY_NAME}))?\s*,?\s*\)?\s*;?$`);
 const PY_IMPORT = new RegExp(String.raw`^import\s+(${PY_DOTTED})(?:\s+as\s+(${PY_NAME}))?\s*;?$`);
@@ -70,7 +70,10 @@ export function pythonDelegate(concept: ResolvedConcept): DelegateResult<PythonD
     if (imp?.[1]) parsed = { kind: "module", module: dotted(imp[1]), ...(imp[2] ? { alias: imp[2] } : {}) };
   }
   if (!parsed) {
-    return { ok: false, reason: `delegate.python.import of '${concept.id}' is not "from a.b import c" or "import a.b" (one absolute name)` };
+    return {
+      ok: false,
+      reason: `delegate.python.import of '${concept.id}' is not "from a.b import c" or "import a.b" (one absolute name)`,
+    };
   }
   const bound = parsed.kind === "from" ? parsed.local : (parsed.alias ?? parsed.module);
   if (!startsWithName(expression, bound, "python")) {
@@ -105,11 +108,22 @@ export function typescriptDelegate(concept: ResolvedConcept): DelegateResult<Typ
     local = config.import.name;
   }
   if (!startsWithName(expression, local, "typescript")) {
-    return { ok: false, reason: `delegate.typescript.expression of '${concept.id}' does not start with '${local}', which its import binds` };
+    return {
+      ok: false,
+      reason: `delegate.typescript.expression of '${concept.id}' does not start with '${local}', which its import binds`,
+    };
   }
   return {
     ok: true,
-    delegate: { language: "typescript", from, imported, local, ...(statement ? { statement } : {}), expression, tail: expression.slice(local.length) },
+    delegate: {
+      language: "typescript",
+      from,
+      imported,
+      local,
+      ...(statement ? { statement } : {}),
+      expression,
+      tail: expression.slice(local.length),
+    },
   };
 }
 

@@ -4,7 +4,10 @@ import { FILE_HEADERS_ONLY, createTwoFilesPatch } from "diff";
 
 /** The unified diff of one file (paths root-relative, `a/` and `b/` prefixes). */
 export function unifiedDiff(file: string, before: string, after: string): string {
-  const patch = createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY });
+  const patch = createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, {
+    context: 3,
+    headerOptions: FILE_HEADERS_ONLY,
+  });
   return `diff --git a/${file} b/${file}\n${patch}`;
 }
 

@@ -30,7 +30,12 @@ import { WriteGuard, encodeText, writeAtomic } from "./write.js";
 export const MAX_PASSES = 10;
 
 /** Rules that have fixes (`fix`) or suggestions (`--unsafe`). */
-export const FIXABLE_RULES: readonly RuleId[] = ["non-canonical-call", "non-canonical-import", "duplicate-implementation", "legacy-fallback"];
+export const FIXABLE_RULES: readonly RuleId[] = [
+  "non-canonical-call",
+  "non-canonical-import",
+  "duplicate-implementation",
+  "legacy-fallback",
+];
 
 export interface FixRunOptions extends Omit<FixOptions, "rules" | "concepts"> {
   paths: string[];
@@ -62,6 +67,8 @@ export interface ChangedFile {
 
 export interface FixResult {
   rootDir: string;
+  /** Concepts the config defines (none: nothing can be fixed; discovery mode). */
+  concepts: number;
   files: ChangedFile[];
   fixes: PlannedFix[];
   manual: ManualItem[];
@@ -89,7 +96,9 @@ function validate(options: FixRunOptions, project: Project): { rules?: Set<RuleI
     for (const r of options.rules) {
       if (!(RULE_IDS as readonly string[]).includes(r)) {
         const hint = didYouMean(r, [...RULE_IDS]);
-        throw new UsageError(`unknown rule "${r}" for --rule${hint ? `; did you mean "${hint}"?` : ""} (fixable: ${FIXABLE_RULES.join(", ")})`);
+        throw new UsageError(
+          `unknown rule "${r}" for --rule${hint ? `; did you mean "${hint}"?` : ""} (fixable: ${FIXABLE_RULES.join(", ")})`,
+        );
       }
       if (!FIXABLE_RULES.includes(r as RuleId)) throw new UsageError(`rule "${r}" has no fixes (fixable: ${FIXABLE_RULES.join(", ")})`);
       rules.add(r as RuleId);
@@ -101,7 +110,9 @@ function validate(options: FixRunOptions, project: Project): { rules?: Set<RuleI
     for (const c of options.concepts) {
       if (!known.includes(c)) {
         const hint = didYouMean(c, known);
-        throw new UsageError(`unknown concept "${c}" for --concept${hint ? `; did you mean "${hint}"?` : ""} (concepts: ${known.join(", ") || "none"})`);
+        throw new UsageError(
+          `unknown concept "${c}" for --concept${hint ? `; did you mean "${hint}"?` : ""} (concepts: ${known.join(", ") || "none"})`,
+        );
       }
     }
     concepts = new Set(options.concepts);
@@ -111,7 +122,12 @@ function validate(options: FixRunOptions, project: Project): { rules?: Set<RuleI
 
 export async function runFix(options: FixRunOptions, hooks: FixHooks = {}): Promise<FixResult> {
   const warn = options.warn ?? (() => {});
-  const project = await loadProject({ paths: options.paths, cwd: options.cwd, ...(options.configPath ? { configPath: options.configPath } : {}), warn });
+  const project = await loadProject({
+    paths: options.paths,
+    cwd: options.cwd,
+    ...(options.configPath ? { configPath: options.configPath } : {}),
+    warn,
+  });
   const selection = validate(options, project);
   const fixOptions: FixOptions = { ...selection, includeLikely: options.includeLikely, unsafe: options.unsafe };
   const { rootDir, config } = project.loaded;
@@ -184,7 +200,10 @@ export async function runFix(options: FixRunOptions, hooks: FixHooks = {}): Prom
       const facts = await extractorFor(orig.facts.language).extract(file, after, parseOptions);
       if (facts.parseErrors.length > orig.facts.parseErrors.length) {
         const first = facts.parseErrors[0];
-        refused.set(file, `the fixed code would not parse (${first ? `line ${first.line}: ${first.message}` : "syntax error"}); file left untouched`);
+        refused.set(
+          file,
+          `the fixed code would not parse (${first ? `line ${first.line}: ${first.message}` : "syntax error"}); file left untouched`,
+        );
         current.delete(file);
         factsNow.set(file, orig.facts);
         for (let i = fixes.length - 1; i >= 0; i--) if (fixes[i]?.file === file) fixes.splice(i, 1);
@@ -195,7 +214,12 @@ export async function runFix(options: FixRunOptions, hooks: FixHooks = {}): Prom
       }
       current.set(file, after);
       history.set(file, [...(history.get(file) ?? []), edits]);
-      factsNow.set(file, { ...facts, hash: createHash("sha1").update(after).digest("hex"), ...(orig.facts.bom ? { bom: true } : {}), ...(orig.facts.eol ? { eol: orig.facts.eol } : {}) });
+      factsNow.set(file, {
+        ...facts,
+        hash: createHash("sha1").update(after).digest("hex"),
+        ...(orig.facts.bom ? { bom: true } : {}),
+        ...(orig.facts.eol ? { eol: orig.facts.eol } : {}),
+      });
       unitsPerFile.set(file, (unitsPerFile.get(file) ?? 0) + units.length);
       changed.push(file);
       for (const u of units) {
@@ -216,7 +240,11 @@ export async function runFix(options: FixRunOptions, hooks: FixHooks = {}): Prom
       break;
     }
     // Re-analyse the project with the fixed texts (only the changed files are re-extracted).
-    const entries: FileEntry[] = project.entries.map((e) => ({ facts: factsNow.get(e.facts.file) ?? e.facts, isTest: e.isTest, reported: e.reported }));
+    const entries: FileEntry[] = project.entries.map((e) => ({
+      facts: factsNow.get(e.facts.file) ?? e.facts,
+      isTest: e.isTest,
+      reported: e.reported,
+    }));
     model = new ProjectModel(entries);
     concepts = analyzeConcepts({ ...project, entries, model });
   }
@@ -231,6 +259,7 @@ export async function runFix(options: FixRunOptions, hooks: FixHooks = {}): Prom
 
   const result: FixResult = {
     rootDir,
+    concepts: Object.keys(config.concepts).length,
     files,
     fixes: fixes.filter((f) => !refused.has(f.file)),
     manual: originalLines(lastManual, history, originals),
@@ -261,7 +290,9 @@ export async function runFix(options: FixRunOptions, hooks: FixHooks = {}): Prom
       result.written.push(f.file);
     }
   }
-  result.refused = [...refused].map(([file, reason]) => ({ file, reason })).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  result.refused = [...refused]
+    .map(([file, reason]) => ({ file, reason }))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return result;
 }
 
@@ -270,7 +301,11 @@ export async function runFix(options: FixRunOptions, hooks: FixHooks = {}): Prom
  * in terms of the original files: offsets — of the finding and of lines quoted in the reason —
  * are mapped back through every pass's edits.
  */
-function originalLines(items: readonly ManualItem[], history: ReadonlyMap<string, TextEdit[][]>, originals: ReadonlyMap<string, Original>): ManualItem[] {
+function originalLines(
+  items: readonly ManualItem[],
+  history: ReadonlyMap<string, TextEdit[][]>,
+  originals: ReadonlyMap<string, Original>,
+): ManualItem[] {
   const lines = new Map<string, LineIndex>();
   const out = items.map((m) => {
     const passes = history.get(m.file) ?? [];

@@ -23,12 +23,12 @@ export type Verdict<T> = { ok: true; value: T } | { ok: false; reason: string };
  * the current pass, and the engine turns the marker into the line in the original file.
  */
 export function lineRef(offset: number): string {
-  return `line \u0000${offset}\u0000`;
+  return `line \uE000${offset}\uE000`;
 }
 
 /** Replaces `lineRef` markers with lines (via `lineOfOffset`). */
 export function resolveLineRefs(reason: string, lineOfOffset: (offset: number) => number): string {
-  return reason.replace(/\u0000(\d+)\u0000/g, (_, offset: string) => String(lineOfOffset(Number(offset))));
+  return reason.replace(/\uE000(\d+)\uE000/g, (_, offset: string) => String(lineOfOffset(Number(offset))));
 }
 
 function fail<T>(reason: string): Verdict<T> {
@@ -37,7 +37,10 @@ function fail<T>(reason: string): Verdict<T> {
 
 /** How a call site's arguments change: nothing, Python `name=` prefixes, or TS object wraps. */
 export type ArgTransform =
-  | { kind: "python"; /** Positional arguments (by index into `call.args`) that get a `name=` prefix. */ keywords: { arg: number; name: string }[] }
+  | {
+      kind: "python" /** Positional arguments (by index into `call.args`) that get a `name=` prefix. */;
+      keywords: { arg: number; name: string }[];
+    }
   | {
       kind: "typescript";
       /** Runs of arguments `[first, last]` gathered into one object literal, one property name per argument. */
@@ -81,12 +84,15 @@ export function callFix(model: ProjectModel, concept: ConceptAnalysis, classifie
 
   if (facts.language === "python") {
     if (impl.isAsync !== canonical.isAsync) {
-      return fail(`'${impl.qualifiedName}' is ${impl.isAsync ? "" : "not "}async but the canonical '${canonical.qualifiedName}' is${canonical.isAsync ? "" : " not"}`);
+      return fail(
+        `'${impl.qualifiedName}' is ${impl.isAsync ? "" : "not "}async but the canonical '${canonical.qualifiedName}' is${canonical.isAsync ? "" : " not"}`,
+      );
     }
     const unbound = unboundMethodCall(model, file, call, impl);
     if (unbound) return fail(unbound);
   } else {
-    if (call.calleeSpan.end !== call.argsSpan.start) return fail("the call has type arguments or `?.` between the callee and its arguments");
+    if (call.calleeSpan.end !== call.argsSpan.start)
+      return fail("the call has type arguments or `?.` between the callee and its arguments");
     const a = returnsPromise(impl);
     const b = returnsPromise(canonical);
     if (a !== b || a === undefined) {
@@ -113,7 +119,8 @@ function unboundMethodCall(model: ProjectModel, file: string, call: CallSite, im
   if (impl.kind !== "method" || call.callee.length < 2) return undefined;
   if (impl.decorators.some((d) => /(^|\.)(staticmethod|classmethod)$/.test(d))) return undefined;
   const receiver = model.resolvePath(file, call.callee.slice(0, -1), call.enclosing);
-  if (receiver.kind === "def" && receiver.ref.def.kind === "class") return `'${impl.qualifiedName}' is called through its class (self passed explicitly)`;
+  if (receiver.kind === "def" && receiver.ref.def.kind === "class")
+    return `'${impl.qualifiedName}' is called through its class (self passed explicitly)`;
   return undefined;
 }
 
@@ -146,7 +153,9 @@ export function mapPythonArguments(call: CallSite, impl: Definition, canonical: 
       const p = implPositional[position++];
       if (!p) {
         return fail(
-          implRest ? `argument ${i + 1} goes to *${impl.params.find((q) => q.kind === "rest")?.name ?? "args"} of '${impl.qualifiedName}'` : `the call passes more arguments than '${impl.qualifiedName}' takes`,
+          implRest
+            ? `argument ${i + 1} goes to *${impl.params.find((q) => q.kind === "rest")?.name ?? "args"} of '${impl.qualifiedName}'`
+            : `the call passes more arguments than '${impl.qualifiedName}' takes`,
         );
       }
       values.set(p.name, i);
@@ -154,7 +163,11 @@ export function mapPythonArguments(call: CallSite, impl: Definition, canonical: 
     }
     const p = impl.params.find((q) => q.name === arg.name && (q.kind === "positional" || q.kind === "keyword-only"));
     if (!p) {
-      return fail(implKwRest ? `keyword argument '${arg.name}' goes to **kwargs of '${impl.qualifiedName}'` : `'${impl.qualifiedName}' has no parameter '${arg.name}'`);
+      return fail(
+        implKwRest
+          ? `keyword argument '${arg.name}' goes to **kwargs of '${impl.qualifiedName}'`
+          : `'${impl.qualifiedName}' has no parameter '${arg.name}'`,
+      );
     }
     if (values.has(p.name)) return fail(`parameter '${p.name}' is passed twice`);
     values.set(p.name, i);
@@ -163,14 +176,19 @@ export function mapPythonArguments(call: CallSite, impl: Definition, canonical: 
   for (const [name, i] of values) {
     const c = cParams.find((q) => q.name === name && q.kind !== "rest" && q.kind !== "kwrest");
     if (!c) {
-      return fail(`argument ${i + 1} is '${impl.qualifiedName}' parameter '${name}', but the canonical '${canonical.qualifiedName}' has no parameter '${name}'`);
+      return fail(
+        `argument ${i + 1} is '${impl.qualifiedName}' parameter '${name}', but the canonical '${canonical.qualifiedName}' has no parameter '${name}'`,
+      );
     }
-    if (call.args[i]?.name !== undefined && c.kind === "positional-only") return fail(`'${name}' is positional-only in the canonical '${canonical.qualifiedName}'`);
+    if (call.args[i]?.name !== undefined && c.kind === "positional-only")
+      return fail(`'${name}' is positional-only in the canonical '${canonical.qualifiedName}'`);
   }
   const missing = cParams.find((c) => !c.hasDefault && c.kind !== "rest" && c.kind !== "kwrest" && !values.has(c.name));
   if (missing) {
     const fromSelf = impl.kind === "method" ? ` (it takes ${describeParams(impl)}; it may take '${missing.name}' from self)` : "";
-    return fail(`the canonical '${canonical.qualifiedName}' requires '${missing.name}', which this call to '${impl.qualifiedName}' does not pass${fromSelf}`);
+    return fail(
+      `the canonical '${canonical.qualifiedName}' requires '${missing.name}', which this call to '${impl.qualifiedName}' does not pass${fromSelf}`,
+    );
   }
   // Positional arguments keep their place while it is the canonical's place for the same name.
   const cPositional = cParams.filter((c) => c.kind === "positional" || c.kind === "positional-only");
@@ -183,7 +201,8 @@ export function mapPythonArguments(call: CallSite, impl: Definition, canonical: 
     const c = cPositional.findIndex((q) => q.name === name);
     if (c !== index) keywordFromHere = true;
     if (keywordFromHere) {
-      if (cPositional[c]?.kind === "positional-only") return fail(`'${name}' would have to be passed by keyword, but it is positional-only in the canonical`);
+      if (cPositional[c]?.kind === "positional-only")
+        return fail(`'${name}' would have to be passed by keyword, but it is positional-only in the canonical`);
       keywords.push({ arg: i, name });
     }
     index++;
@@ -224,7 +243,9 @@ export function mapTypeScriptArguments(call: CallSite, impl: Definition, canonic
         const props = own.properties ?? [];
         const sameType = own.type !== undefined && own.type === c.type;
         if (!sameType && cProps.some((p) => !props.includes(p))) {
-          return fail(`the object argument may lack properties the canonical '${canonical.qualifiedName}' reads (${cProps.filter((p) => !props.includes(p)).join(", ")})`);
+          return fail(
+            `the object argument may lack properties the canonical '${canonical.qualifiedName}' reads (${cProps.filter((p) => !props.includes(p)).join(", ")})`,
+          );
         }
         used.add(cursor);
         cursor++;
@@ -232,17 +253,22 @@ export function mapTypeScriptArguments(call: CallSite, impl: Definition, canonic
       }
       const names = cProps.filter((p) => positional.has(p));
       if (names.length === 0) {
-        if (cursor < argCount || !c.hasDefault) return fail(`the canonical '${canonical.qualifiedName}' takes an options object the call cannot build`);
+        if (cursor < argCount || !c.hasDefault)
+          return fail(`the canonical '${canonical.qualifiedName}' takes an options object the call cannot build`);
         continue;
       }
       // Which properties are optional is a matter of types; only build objects with all of them.
       const lacking = cProps.filter((p) => !positional.has(p));
       if (lacking.length > 0) {
-        const fromThis = impl.kind === "method" ? `; '${impl.qualifiedName}' may take ${lacking.length === 1 ? "it" : "them"} from this` : "";
-        return fail(`the canonical '${canonical.qualifiedName}' reads ${lacking.map((p) => `'${p}'`).join(", ")} from its options object, which this call does not pass${fromThis}`);
+        const fromThis =
+          impl.kind === "method" ? `; '${impl.qualifiedName}' may take ${lacking.length === 1 ? "it" : "them"} from this` : "";
+        return fail(
+          `the canonical '${canonical.qualifiedName}' reads ${lacking.map((p) => `'${p}'`).join(", ")} from its options object, which this call does not pass${fromThis}`,
+        );
       }
       const indexes = names.map((n) => positional.get(n) ?? -1).sort((a, b) => a - b);
-      if (indexes.some((v, k) => v !== cursor + k)) return fail("the arguments that form the canonical's options object are not next to each other");
+      if (indexes.some((v, k) => v !== cursor + k))
+        return fail("the arguments that form the canonical's options object are not next to each other");
       const byIndex = new Map(names.map((n) => [positional.get(n) ?? -1, n]));
       wraps.push({ first: cursor, last: cursor + names.length - 1, names: indexes.map((i) => byIndex.get(i) ?? "") });
       for (const i of indexes) used.add(i);
@@ -253,7 +279,9 @@ export function mapTypeScriptArguments(call: CallSite, impl: Definition, canonic
     if (idx === undefined) {
       if (!c.hasDefault) {
         const fromThis = impl.kind === "method" ? ` (it takes ${describeParams(impl)}; it may take '${c.name}' from this)` : "";
-        return fail(`the canonical '${canonical.qualifiedName}' requires '${c.name}', which this call to '${impl.qualifiedName}' does not pass${fromThis}`);
+        return fail(
+          `the canonical '${canonical.qualifiedName}' requires '${c.name}', which this call to '${impl.qualifiedName}' does not pass${fromThis}`,
+        );
       }
       if (cursor < argCount) return fail(`the canonical's optional '${c.name}' comes before arguments the call passes`);
       continue;
@@ -265,7 +293,9 @@ export function mapTypeScriptArguments(call: CallSite, impl: Definition, canonic
   for (let i = 0; i < argCount; i++) {
     if (!used.has(i)) {
       const name = impl.params[i]?.name ?? String(i + 1);
-      return fail(`argument ${i + 1} is '${impl.qualifiedName}' parameter '${name}', but the canonical '${canonical.qualifiedName}' has no parameter '${name}'`);
+      return fail(
+        `argument ${i + 1} is '${impl.qualifiedName}' parameter '${name}', but the canonical '${canonical.qualifiedName}' has no parameter '${name}'`,
+      );
     }
   }
   return { ok: true, value: { kind: "typescript", wraps } };
@@ -292,7 +322,9 @@ export function pythonAccess(model: ProjectModel, facts: FileFacts, delegate: Py
   const targetFile = model.pythonModuleFile(d.module, file);
   if (d.kind === "from" && targetFile === file) {
     // The call is in the delegate's own module: the name is defined right here.
-    const defined = facts.definitions.some((x) => x.qualifiedName === d.imported) || facts.bindings.some((b) => b.scope === undefined && b.target.length === 1 && b.target[0] === d.imported);
+    const defined =
+      facts.definitions.some((x) => x.qualifiedName === d.imported) ||
+      facts.bindings.some((b) => b.scope === undefined && b.target.length === 1 && b.target[0] === d.imported);
     if (!defined) return fail(`the delegate's module is this file, but it does not define '${d.imported}' at module level`);
     const access = { expression: `${d.imported}${delegate.tail}`, root: d.imported };
     const conflict = pythonConflict(model, facts, access, scope, true);
@@ -302,7 +334,8 @@ export function pythonAccess(model: ProjectModel, facts: FileFacts, delegate: Py
     if (d.kind === "from") {
       const n = !imp.bindsRoot && sameModule(model, file, imp, d.module) ? imp.names.find((x) => x.imported === d.imported) : undefined;
       if (n) candidates.push({ expression: `${n.local}${delegate.tail}`, root: n.local, via: imp });
-      const whole = !imp.bindsRoot && imp.names.length === 1 && imp.names[0]?.imported === "*" && imp.names[0].local !== "*" ? imp.names[0] : undefined;
+      const whole =
+        !imp.bindsRoot && imp.names.length === 1 && imp.names[0]?.imported === "*" && imp.names[0].local !== "*" ? imp.names[0] : undefined;
       if (whole && sameModule(model, file, imp, d.module)) {
         candidates.push({ expression: `${whole.local}.${d.imported}${delegate.tail}`, root: whole.local, via: imp });
       }
@@ -310,12 +343,15 @@ export function pythonAccess(model: ProjectModel, facts: FileFacts, delegate: Py
         candidates.push({ expression: `${d.module}.${d.imported}${delegate.tail}`, root: d.module.split(".")[0] ?? d.module, via: imp });
       }
     } else {
-      const whole = !imp.bindsRoot && imp.names.length === 1 && imp.names[0]?.imported === "*" && imp.names[0].local !== "*" ? imp.names[0] : undefined;
-      if (whole && sameModule(model, file, imp, d.module)) candidates.push({ expression: `${whole.local}${delegate.tail}`, root: whole.local, via: imp });
+      const whole =
+        !imp.bindsRoot && imp.names.length === 1 && imp.names[0]?.imported === "*" && imp.names[0].local !== "*" ? imp.names[0] : undefined;
+      if (whole && sameModule(model, file, imp, d.module))
+        candidates.push({ expression: `${whole.local}${delegate.tail}`, root: whole.local, via: imp });
       if (!imp.bindsRoot) {
         const base = model.absolutePythonModule(file, imp);
         for (const n of imp.names) {
-          if (n.imported !== "*" && `${base}.${n.imported}` === d.module) candidates.push({ expression: `${n.local}${delegate.tail}`, root: n.local, via: imp });
+          if (n.imported !== "*" && `${base}.${n.imported}` === d.module)
+            candidates.push({ expression: `${n.local}${delegate.tail}`, root: n.local, via: imp });
         }
       }
       if (imp.bindsRoot && (imp.module === d.module || imp.module.startsWith(`${d.module}.`))) {
@@ -349,7 +385,13 @@ export function pythonAccess(model: ProjectModel, facts: FileFacts, delegate: Py
  * a parameter or local binding of an enclosing function), or undefined when it is safe as far
  * as facts tell. The planner re-checks against the text.
  */
-function pythonConflict(model: ProjectModel, facts: FileFacts, access: Access, scope: string | undefined, definedHere: boolean): string | undefined {
+function pythonConflict(
+  model: ProjectModel,
+  facts: FileFacts,
+  access: Access,
+  scope: string | undefined,
+  definedHere: boolean,
+): string | undefined {
   const root = access.root;
   if (!definedHere) {
     if (facts.definitions.some((d) => d.qualifiedName === root)) return `'${root}' is already defined in this module`;
@@ -369,39 +411,62 @@ function pythonConflict(model: ProjectModel, facts: FileFacts, access: Access, s
 }
 
 /** Parameters, nested definitions, bindings and imports named `root` in the enclosing functions. */
-function scopeConflict(model: ProjectModel, facts: FileFacts, root: string, scope: string | undefined, via: ImportFact | undefined): string | undefined {
+function scopeConflict(
+  model: ProjectModel,
+  facts: FileFacts,
+  root: string,
+  scope: string | undefined,
+  via: ImportFact | undefined,
+): string | undefined {
   for (let s = scope; s; s = s.includes(".") ? s.slice(0, s.lastIndexOf(".")) : undefined) {
     const def = model.definition(facts.file, s);
     if (!def || def.kind === "class") continue;
     if (def.params.some((p) => p.name === root || (p.properties ?? []).includes(root))) return `'${root}' is a parameter of '${s}'`;
     if (facts.definitions.some((d) => d.qualifiedName === `${s}.${root}`)) return `'${root}' is defined inside '${s}'`;
-    if (facts.bindings.some((b) => b.scope === s && b.target.length === 1 && b.target[0] === root)) return `'${root}' is assigned inside '${s}'`;
-    if (facts.imports.some((i) => i !== via && i.enclosing === s && i.names.some((n) => n.local === root))) return `'${root}' is imported inside '${s}'`;
+    if (facts.bindings.some((b) => b.scope === s && b.target.length === 1 && b.target[0] === root))
+      return `'${root}' is assigned inside '${s}'`;
+    if (facts.imports.some((i) => i !== via && i.enclosing === s && i.names.some((n) => n.local === root)))
+      return `'${root}' is imported inside '${s}'`;
   }
   return undefined;
 }
 
+/** Per model: the files each file imports, transitively, through module-level imports. */
+const reachCache = new WeakMap<ProjectModel, Map<string, ReadonlySet<string>>>();
+
 /** Whether `from` (transitively, through module-level imports) imports `target`. */
 function importsReach(model: ProjectModel, from: string, target: string): boolean {
-  const seen = new Set<string>([from]);
-  const queue = [from];
-  while (queue.length > 0) {
-    const file = queue.shift() ?? "";
-    const facts = model.entry(file)?.facts;
-    if (!facts) continue;
-    for (const imp of facts.imports) {
-      if (imp.enclosing !== undefined) continue;
-      const abs = model.absolutePythonModule(file, imp);
-      const reached = [model.importedFile(file, imp), ...imp.names.filter((n) => n.imported !== "*").map((n) => model.pythonModuleFile(`${abs}.${n.imported}`, file))];
-      for (const r of reached) {
-        if (r === undefined || seen.has(r)) continue;
-        if (r === target) return true;
-        seen.add(r);
-        queue.push(r);
+  let perModel = reachCache.get(model);
+  if (!perModel) {
+    perModel = new Map();
+    reachCache.set(model, perModel);
+  }
+  let reached = perModel.get(from);
+  if (!reached) {
+    const seen = new Set<string>();
+    const queue = [from];
+    while (queue.length > 0) {
+      const file = queue.shift() ?? "";
+      const facts = model.entry(file)?.facts;
+      if (!facts) continue;
+      for (const imp of facts.imports) {
+        if (imp.enclosing !== undefined) continue;
+        const abs = model.absolutePythonModule(file, imp);
+        const targets = [
+          model.importedFile(file, imp),
+          ...imp.names.filter((n) => n.imported !== "*").map((n) => model.pythonModuleFile(`${abs}.${n.imported}`, file)),
+        ];
+        for (const r of targets) {
+          if (r === undefined || seen.has(r)) continue;
+          seen.add(r);
+          queue.push(r);
+        }
       }
     }
+    reached = seen;
+    perModel.set(from, reached);
   }
-  return false;
+  return reached.has(target);
 }
 
 const TS_EXT = /\.(d\.ts|ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
@@ -414,6 +479,9 @@ export function tsTargetFile(model: ProjectModel, from: string): string | undefi
 }
 
 type SpecifierStyle = "none" | "js" | "ts";
+
+/** Per model: the majority style of relative specifiers in the project. */
+const projectStyle = new WeakMap<ProjectModel, SpecifierStyle>();
 
 function styleOf(spec: string): SpecifierStyle | undefined {
   if (!spec.startsWith(".")) return undefined;
@@ -444,23 +512,37 @@ export function relativeSpecifier(model: ProjectModel, file: string, target: str
   const specsOf = (f: FileFacts) => [...f.imports.map((i) => i.module), ...f.exports.flatMap((e) => (e.from ? [e.from] : []))];
   let style = own ? majorityStyle(specsOf(own)) : undefined;
   if (!style) {
-    const all: string[] = [];
-    for (const e of model.files.values()) if (e.facts.language === "typescript") all.push(...specsOf(e.facts));
-    style = majorityStyle(all) ?? "none";
+    style = projectStyle.get(model);
+    if (!style) {
+      const all: string[] = [];
+      for (const e of model.files.values()) if (e.facts.language === "typescript") all.push(...specsOf(e.facts));
+      style = majorityStyle(all) ?? "none";
+      projectStyle.set(model, style);
+    }
   }
   let rel = path.posix.relative(path.posix.dirname(file), target);
   if (!rel.startsWith(".")) rel = `./${rel}`;
   const ext = TS_EXT.exec(rel)?.[0] ?? "";
   const stem = rel.slice(0, rel.length - ext.length);
-  if (style === "none" || ext === ".d.ts") return stem;
+  // Extensionless style: a folder's index is imported as the folder (`../api`, not `../api/index`).
+  if (style === "none" || ext === ".d.ts") return stem.endsWith("/index") && stem !== "./index" ? stem.slice(0, -"/index".length) : stem;
   if (style === "ts" || ext === "") return rel;
   const js: Record<string, string> = { ".ts": ".js", ".tsx": ".js", ".mts": ".mjs", ".cts": ".cjs" };
   return `${stem}${js[ext] ?? ext}`;
 }
 
-export function typescriptAccess(model: ProjectModel, facts: FileFacts, delegate: TypeScriptDelegate, scope: string | undefined): Verdict<Access> {
+export function typescriptAccess(
+  model: ProjectModel,
+  facts: FileFacts,
+  delegate: TypeScriptDelegate,
+  scope: string | undefined,
+): Verdict<Access> {
   const file = facts.file;
-  const target = delegate.statement ? (delegate.from.startsWith(".") ? undefined : tsTargetFile(model, delegate.from)) : tsTargetFile(model, delegate.from);
+  const target = delegate.statement
+    ? delegate.from.startsWith(".")
+      ? undefined
+      : tsTargetFile(model, delegate.from)
+    : tsTargetFile(model, delegate.from);
   if (target === file) {
     if (delegate.imported === "default" || delegate.imported === "*") return fail("the delegate's module is this file");
     const declared =
@@ -477,7 +559,8 @@ export function typescriptAccess(model: ProjectModel, facts: FileFacts, delegate
     if (!sameTarget(imp)) continue;
     for (const n of imp.names) {
       if (n.imported === delegate.imported) candidates.push({ expression: `${n.local}${delegate.tail}`, root: n.local, via: imp });
-      else if (n.imported === "*" && delegate.imported !== "*") candidates.push({ expression: `${n.local}.${delegate.imported}${delegate.tail}`, root: n.local, via: imp });
+      else if (n.imported === "*" && delegate.imported !== "*")
+        candidates.push({ expression: `${n.local}.${delegate.imported}${delegate.tail}`, root: n.local, via: imp });
     }
   }
   let firstConflict: string | undefined;
@@ -503,7 +586,13 @@ export function typescriptAccess(model: ProjectModel, facts: FileFacts, delegate
   return { ok: true, value: inserted };
 }
 
-function tsConflict(model: ProjectModel, facts: FileFacts, access: Access, scope: string | undefined, definedHere: boolean): string | undefined {
+function tsConflict(
+  model: ProjectModel,
+  facts: FileFacts,
+  access: Access,
+  scope: string | undefined,
+  definedHere: boolean,
+): string | undefined {
   const root = access.root;
   if (!definedHere) {
     if (facts.definitions.some((d) => d.qualifiedName === root)) return `'${root}' is already declared in this module`;
@@ -538,14 +627,18 @@ export function importFix(model: ProjectModel, concept: ConceptAnalysis, depreca
     if (fact.bindsRoot || fact.names.some((n) => n.imported === "*")) return fail("it imports the whole module; change its uses by hand");
     const missing = fact.names.filter((n) => !pythonDefines(canonicalFacts, n.imported)).map((n) => n.imported);
     if (missing.length > 0) {
-      return fail(`the canonical module ${canonicalFile} has no function, class, import or typed/assigned name ${missing.map((m) => `'${m}'`).join(", ")}`);
+      return fail(
+        `the canonical module ${canonicalFile} has no function, class, import or typed/assigned name ${missing.map((m) => `'${m}'`).join(", ")}`,
+      );
     }
     return { ok: true, value: { module: pythonModuleSpelling(model, file, fact, canonicalFile) } };
   }
   if (fact.names.some((n) => n.imported === "*")) return fail("it imports the module as a namespace; change its uses by hand");
   const missing = fact.names.filter((n) => !tsExports(canonicalFacts, n.imported)).map((n) => n.imported);
   if (missing.length > 0) return fail(`the canonical module ${canonicalFile} does not export ${missing.map((m) => `'${m}'`).join(", ")}`);
-  const already = facts.imports.find((i) => i !== fact && model.importedFile(file, i) === canonicalFile && i.names.some((n) => fact.names.some((m) => m.local === n.local)));
+  const already = facts.imports.find(
+    (i) => i !== fact && model.importedFile(file, i) === canonicalFile && i.names.some((n) => fact.names.some((m) => m.local === n.local)),
+  );
   if (already) return fail(`a name it imports is already imported from the canonical module (${lineRef(already.span.start)})`);
   return { ok: true, value: { module: relativeSpecifier(model, file, canonicalFile) } };
 }
@@ -560,7 +653,10 @@ function pythonDefines(facts: FileFacts, name: string): boolean {
 
 function tsExports(facts: FileFacts, name: string): boolean {
   if (name === "default") return facts.definitions.some((d) => d.isDefaultExport) || facts.exports.some((e) => e.exported === "default");
-  return facts.exports.some((e) => e.exported === name) || facts.definitions.some((d) => d.exported && d.qualifiedName === name && !d.isDefaultExport);
+  return (
+    facts.exports.some((e) => e.exported === name) ||
+    facts.definitions.some((d) => d.exported && d.qualifiedName === name && !d.isDefaultExport)
+  );
 }
 
 /**

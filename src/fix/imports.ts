@@ -33,7 +33,9 @@ function needKey(n: ImportNeed): string {
 // ------------------------------------------------------------------------------------ python
 
 function pythonTopImports(facts: FileFacts): ImportFact[] {
-  return facts.imports.filter((i) => i.enclosing === undefined && i.inFallback === undefined && i.span.column === 1).sort((a, b) => a.span.start - b.span.start);
+  return facts.imports
+    .filter((i) => i.enclosing === undefined && i.inFallback === undefined && i.span.column === 1)
+    .sort((a, b) => a.span.start - b.span.start);
 }
 
 export function planPythonImports(ctx: FileContext, units: readonly FixUnit[], source: PythonSource): ImportPlan {
@@ -71,7 +73,9 @@ export function planPythonImports(ctx: FileContext, units: readonly FixUnit[], s
     groups.set(at, g);
   }
   for (const [at, g] of groups) {
-    const lines = [...g.statements].sort((a, b) => Number(a.startsWith("from")) - Number(b.startsWith("from")) || a.localeCompare(b)).join(eol);
+    const lines = [...g.statements]
+      .sort((a, b) => Number(a.startsWith("from")) - Number(b.startsWith("from")) || a.localeCompare(b))
+      .join(eol);
     const atEnd = at >= text.length && !/[\r\n]$/.test(text) && text.length > 0;
     let insert = `${lines}${eol}`;
     if (atEnd) insert = `${eol}${lines}${eol}`;
@@ -89,7 +93,10 @@ function blankLineAt(text: string, at: number): boolean {
 
 // ------------------------------------------------------------------------------------ typescript
 
-function tsTopImports(facts: FileFacts, source: TypeScriptSource): { fact: ImportFact; parts: NonNullable<ReturnType<TypeScriptSource["importAt"]>> }[] {
+function tsTopImports(
+  facts: FileFacts,
+  source: TypeScriptSource,
+): { fact: ImportFact; parts: NonNullable<ReturnType<TypeScriptSource["importAt"]>> }[] {
   const out: { fact: ImportFact; parts: NonNullable<ReturnType<TypeScriptSource["importAt"]>> }[] = [];
   for (const fact of facts.imports) {
     if (fact.enclosing !== undefined || fact.inFallback !== undefined) continue;
@@ -159,7 +166,16 @@ export function planTypeScriptImports(ctx: FileContext, units: readonly FixUnit[
       edits.push({ file: facts.file, start: at, end: at, text: `${lines}${eol}${blankLineAt(text, at) ? "" : eol}` });
     }
   }
-  edits.push(...unusedImportEdits(ctx, units, declarations.map((d) => d.fact), "typescript", edits, source));
+  edits.push(
+    ...unusedImportEdits(
+      ctx,
+      units,
+      declarations.map((d) => d.fact),
+      "typescript",
+      edits,
+      source,
+    ),
+  );
   return { edits, unplaceable };
 }
 
@@ -238,7 +254,12 @@ function unusedImportEdits(
       continue;
     }
     if (language === "python") {
-      edits.push(...dropFromList(ctx.facts.file, names.map((n) => ({ start: n.span.start, end: n.span.end, drop: drop.includes(n) }))));
+      edits.push(
+        ...dropFromList(
+          ctx.facts.file,
+          names.map((n) => ({ start: n.span.start, end: n.span.end, drop: drop.includes(n) })),
+        ),
+      );
       continue;
     }
     const parts = source?.importAt(first.span.start);
@@ -255,7 +276,12 @@ function unusedImportEdits(
       if (!parts.named || keptNamed.length === 0) continue;
       edits.push({ file: ctx.facts.file, start: parts.defaultName.start, end: parts.named.start, text: "" });
     }
-    edits.push(...dropFromList(ctx.facts.file, named.map((el) => ({ start: el.start, end: el.end, drop: dropNames.has(el.name) }))));
+    edits.push(
+      ...dropFromList(
+        ctx.facts.file,
+        named.map((el) => ({ start: el.start, end: el.end, drop: dropNames.has(el.name) })),
+      ),
+    );
   }
   return [...edits, ...tidyBlankLines(ctx.facts.file, text, edits, insertions)];
 }
@@ -289,7 +315,12 @@ function tidyBlankLines(file: string, text: string, edits: readonly TextEdit[], 
 }
 
 /** The whole lines of a statement that is alone on them (a trailing comment goes with it). */
-function wholeStatement(text: string, start: number, end: number, language: "python" | "typescript"): { start: number; end: number } | undefined {
+function wholeStatement(
+  text: string,
+  start: number,
+  end: number,
+  language: "python" | "typescript",
+): { start: number; end: number } | undefined {
   if (!startsLine(text, start)) return undefined;
   const rest = text.slice(end, lineEndOf(text, end)).trim();
   const comment = language === "python" ? rest.startsWith("#") : rest.startsWith("//");

@@ -112,13 +112,16 @@ class Planner {
 
   private facts(file: string): FileFacts | undefined {
     const entry = this.input.model.entry(file);
-    return entry && entry.reported && !entry.isTest ? entry.facts : undefined;
+    return entry?.reported && !entry.isTest ? entry.facts : undefined;
   }
 
   private suppressed(facts: FileFacts, ruleId: RuleId, line: number): boolean {
     // Same semantics as `check`: a suppression without a reason has no effect.
     return facts.suppressions.some(
-      (s) => Boolean(s.reason?.trim()) && (s.rules.length === 0 || s.rules.includes(ruleId)) && (s.scope === "file" || line === s.line || line === s.line + 1),
+      (s) =>
+        Boolean(s.reason?.trim()) &&
+        (s.rules.length === 0 || s.rules.includes(ruleId)) &&
+        (s.scope === "file" || line === s.line || line === s.line + 1),
     );
   }
 
@@ -151,7 +154,13 @@ class Planner {
     return s;
   }
 
-  private async shadowed(facts: FileFacts, text: string, root: string, at: number, exclude: { start: number; end: number }[]): Promise<string | undefined> {
+  private async shadowed(
+    facts: FileFacts,
+    text: string,
+    root: string,
+    at: number,
+    exclude: { start: number; end: number }[],
+  ): Promise<string | undefined> {
     if (facts.language === "python") await this.pythonSource(facts.file, text);
     return this.shadowedSync(facts, text, root, at, exclude);
   }
@@ -174,7 +183,13 @@ class Planner {
    * reach the import. Bindings inside functions that do not contain `at` cannot, unless they
    * declare the name `global`.
    */
-  private shadowedSync(facts: FileFacts, text: string, root: string, at: number, exclude: { start: number; end: number }[]): string | undefined {
+  private shadowedSync(
+    facts: FileFacts,
+    text: string,
+    root: string,
+    at: number,
+    exclude: { start: number; end: number }[],
+  ): string | undefined {
     const source = facts.language === "python" ? this.python.get(facts.file) : this.typescriptSource(facts.file, text);
     if (!source) return "internal: source not parsed";
     let result: string | undefined;
@@ -208,6 +223,14 @@ class Planner {
     const call = c.call;
     const shadow = await this.shadowed(facts, text, access.root, call.span.start, [call.calleeSpan]);
     if (shadow) return this.addManual(c.file, call.span, rule, concept.id, shadow);
+    // Before Python 3.12 an f-string's replacement field cannot hold its own quote characters.
+    if (
+      facts.language === "python" &&
+      /["']/.test(access.expression) &&
+      (await this.pythonSource(c.file, text)).insideString(call.span.start)
+    ) {
+      return this.addManual(c.file, call.span, rule, concept.id, "the call is inside an f-string and the delegate expression has quotes");
+    }
     const edits: TextEdit[] = [{ file: c.file, start: call.calleeSpan.start, end: call.calleeSpan.end, text: access.expression }];
     if (args.kind === "python") {
       for (const k of args.keywords) {
@@ -223,7 +246,8 @@ class Planner {
         for (let i = w.first; i <= w.last; i++) {
           const arg = call.args[i];
           const name = w.names[i - w.first] ?? "";
-          if (arg && text.slice(arg.span.start, arg.span.end) !== name) edits.push({ file: c.file, start: arg.span.start, end: arg.span.start, text: `${name}: ` });
+          if (arg && text.slice(arg.span.start, arg.span.end) !== name)
+            edits.push({ file: c.file, start: arg.span.start, end: arg.span.start, text: `${name}: ` });
         }
         edits.push({ file: c.file, start: last.span.end, end: last.span.end, text: " }" });
       }
@@ -266,14 +290,19 @@ class Planner {
     let edit: TextEdit | undefined;
     if (facts.language === "python") {
       const statement = text.slice(d.fact.span.start, d.fact.span.end);
-      const m = /^from\s+(\.+\s*(?:[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)?|[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s+import\b/d.exec(statement);
+      const m = /^from\s+(\.+\s*(?:[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)?|[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s+import\b/d.exec(
+        statement,
+      );
       const range = m?.indices?.[1];
-      if (range) edit = { file: d.file, start: d.fact.span.start + range[0], end: d.fact.span.start + range[1], text: verdict.value.module };
+      if (range)
+        edit = { file: d.file, start: d.fact.span.start + range[0], end: d.fact.span.start + range[1], text: verdict.value.module };
     } else {
       const source = this.typescriptSource(d.file, text);
       const parts = source.importAt(d.fact.span.start);
       // An import declaration, else `import("m")` / `require("m")`: only the specifier changes.
-      const literal = parts ? { start: parts.specifier.start + 1, end: parts.specifier.end - 1 } : source.moduleLoadIn(d.fact.span.start, d.fact.span.end, d.fact.module);
+      const literal = parts
+        ? { start: parts.specifier.start + 1, end: parts.specifier.end - 1 }
+        : source.moduleLoadIn(d.fact.span.start, d.fact.span.end, d.fact.module);
       if (literal) edit = { file: d.file, ...literal, text: verdict.value.module };
     }
     if (!edit) return this.addManual(d.file, at, rule, concept.id, "the import statement's syntax is not understood");
@@ -324,7 +353,14 @@ class Planner {
     this.suggestion(collapseFallback(ctx, hit, shape), hit.file, text, hit.site.span, rule, concept.id);
   }
 
-  private suggestion(verdict: Verdict<FixUnit>, file: string, text: string, at: { line: number; start: number }, rule: RuleId, concept: string): void {
+  private suggestion(
+    verdict: Verdict<FixUnit>,
+    file: string,
+    text: string,
+    at: { line: number; start: number },
+    rule: RuleId,
+    concept: string,
+  ): void {
     if (verdict.ok && isNoOp(verdict.value, text)) return;
     if (!this.input.options.unsafe) {
       if (verdict.ok) this.available++;

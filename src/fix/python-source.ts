@@ -119,7 +119,11 @@ export class PythonSource {
     for (const child of this.root.namedChildren) {
       if (!child || child.type === "comment") continue;
       first ??= child.startIndex;
-      const isDoc = index === 0 && child.type === "expression_statement" && child.namedChildCount === 1 && /^(string|concatenated_string)$/.test(child.firstNamedChild?.type ?? "");
+      const isDoc =
+        index === 0 &&
+        child.type === "expression_statement" &&
+        child.namedChildCount === 1 &&
+        /^(string|concatenated_string)$/.test(child.firstNamedChild?.type ?? "");
       if (isDoc || child.type === "future_import_statement") end = child.endIndex;
       else break;
       index++;
@@ -139,7 +143,11 @@ export class PythonSource {
   docstringEnd(bodyStart: number): number | undefined {
     const block = this.blockAt(bodyStart);
     const first = block?.namedChildren.find((c) => c && c.type !== "comment");
-    if (first?.type === "expression_statement" && first.namedChildCount === 1 && /^(string|concatenated_string)$/.test(first.firstNamedChild?.type ?? "")) {
+    if (
+      first?.type === "expression_statement" &&
+      first.namedChildCount === 1 &&
+      /^(string|concatenated_string)$/.test(first.firstNamedChild?.type ?? "")
+    ) {
       return first.endIndex;
     }
     return undefined;
@@ -166,7 +174,7 @@ export class PythonSource {
       if (c?.type === "finally_clause") hasFinally = true;
     }
     const strings = body.descendantsOfType("string");
-    const multilineString = strings.some((s) => s !== null && s.text.includes("\n"));
+    const multilineString = strings.some((s) => s?.text.includes("\n"));
     return {
       statements: body.namedChildren.filter((c) => c && c.type !== "comment").length,
       hasElse,
@@ -177,8 +185,16 @@ export class PythonSource {
     };
   }
 
+  /** Whether `offset` lies inside a string (an f-string's interpolation). */
+  insideString(offset: number): boolean {
+    for (let n = this.root.descendantForIndex(offset); n; n = n.parent) if (n.type === "string") return true;
+    return false;
+  }
+
   /** Whether a string literal overlapping `[start, end)` spans several lines. */
   hasMultilineString(start: number, end: number): boolean {
-    return this.root.descendantsOfType("string").some((s) => s !== null && s.startIndex < end && s.endIndex > start && s.text.includes("\n"));
+    return this.root
+      .descendantsOfType("string")
+      .some((s) => s !== null && s.startIndex < end && s.endIndex > start && s.text.includes("\n"));
   }
 }

@@ -41,13 +41,16 @@ const WARNINGS: PythonDelegate = {
 function forwardArguments(impl: Definition, canonical: Definition, language: "python" | "typescript"): Verdict<string> {
   const own = new Map(impl.params.map((p) => [p.name, p]));
   const odd = impl.params.find((p) => p.kind === "rest" || p.kind === "kwrest" || p.kind === "destructured");
-  if (odd) return fail(`'${impl.qualifiedName}' takes ${odd.kind === "destructured" ? "a destructured" : "a variadic"} parameter '${odd.name}'`);
+  if (odd)
+    return fail(`'${impl.qualifiedName}' takes ${odd.kind === "destructured" ? "a destructured" : "a variadic"} parameter '${odd.name}'`);
   const used = new Set<string>();
   const parts: string[] = [];
   let keywords = false;
   const need = (c: Param): string | undefined => {
     const via = impl.kind === "method" ? ` (it may read '${c.name}' from ${language === "python" ? "self" : "this"})` : "";
-    return c.hasDefault ? undefined : `the canonical '${canonical.qualifiedName}' requires '${c.name}', which '${impl.qualifiedName}' does not take${via}`;
+    return c.hasDefault
+      ? undefined
+      : `the canonical '${canonical.qualifiedName}' requires '${c.name}', which '${impl.qualifiedName}' does not take${via}`;
   };
   for (const c of canonical.params) {
     if (c.kind === "rest" || c.kind === "kwrest") continue;
@@ -55,10 +58,13 @@ function forwardArguments(impl: Definition, canonical: Definition, language: "py
       const props = (c.properties ?? []).filter((p) => own.has(p));
       const lacking = (c.properties ?? []).filter((p) => !own.has(p));
       if (props.length > 0 && lacking.length > 0) {
-        return fail(`the canonical '${canonical.qualifiedName}' reads ${lacking.map((p) => `'${p}'`).join(", ")}, which '${impl.qualifiedName}' does not take`);
+        return fail(
+          `the canonical '${canonical.qualifiedName}' reads ${lacking.map((p) => `'${p}'`).join(", ")}, which '${impl.qualifiedName}' does not take`,
+        );
       }
       if (props.length === 0) {
-        if (!c.hasDefault) return fail(`the canonical '${canonical.qualifiedName}' takes an options object '${impl.qualifiedName}' cannot build`);
+        if (!c.hasDefault)
+          return fail(`the canonical '${canonical.qualifiedName}' takes an options object '${impl.qualifiedName}' cannot build`);
         keywords = true;
         continue;
       }
@@ -85,7 +91,8 @@ function forwardArguments(impl: Definition, canonical: Definition, language: "py
     }
   }
   const unused = impl.params.find((p) => !used.has(p.name));
-  if (unused) return fail(`parameter '${unused.name}' of '${impl.qualifiedName}' has no counterpart in the canonical '${canonical.qualifiedName}'`);
+  if (unused)
+    return fail(`parameter '${unused.name}' of '${impl.qualifiedName}' has no counterpart in the canonical '${canonical.qualifiedName}'`);
   return { ok: true, value: parts.join(", ") };
 }
 
@@ -113,7 +120,9 @@ export function pythonDelegateBody(ctx: SuggestionContext, impl: Implementation,
   const bodyStart = def.bodySpan.start;
   const bodyEnd = def.bodySpan.end;
   if (!startsLine(text, bodyStart)) return fail("its body is on the line of the `def`");
-  const shadow = ctx.shadowed(access.value.root, bodyStart, [{ start: bodyStart, end: bodyEnd }]) ?? ctx.shadowed(warn.value.root, bodyStart, [{ start: bodyStart, end: bodyEnd }]);
+  const shadow =
+    ctx.shadowed(access.value.root, bodyStart, [{ start: bodyStart, end: bodyEnd }]) ??
+    ctx.shadowed(warn.value.root, bodyStart, [{ start: bodyStart, end: bodyEnd }]);
   if (shadow) return fail(shadow);
   const indent = indentOf(text, bodyStart);
   const docEnd = source.docstringEnd(bodyStart);
@@ -157,7 +166,9 @@ export function typescriptDelegateBody(ctx: SuggestionContext, impl: Implementat
   const canonicalPromise = returnsPromise(canonical);
   const ownPromise = returnsPromise(def);
   if (canonicalPromise !== false && ownPromise !== true) {
-    return fail(`'${def.qualifiedName}' ${ownPromise === false ? "is synchronous" : "may be synchronous"} but the canonical returns a promise`);
+    return fail(
+      `'${def.qualifiedName}' ${ownPromise === false ? "is synchronous" : "may be synchronous"} but the canonical returns a promise`,
+    );
   }
   const args = forwardArguments(def, canonical, "typescript");
   if (!args.ok) return args;
@@ -181,14 +192,24 @@ export function typescriptDelegateBody(ctx: SuggestionContext, impl: Implementat
   const note = `@deprecated Use ${expression} instead.`;
   const doc = source.jsDocBefore(def.span.start);
   if (!doc) {
-    edits.push({ file: facts.file, start: def.span.start, end: def.span.start, text: `/** ${note} */${eol}${indentOf(text, def.span.start)}` });
+    edits.push({
+      file: facts.file,
+      start: def.span.start,
+      end: def.span.start,
+      text: `/** ${note} */${eol}${indentOf(text, def.span.start)}`,
+    });
   } else {
     const docText = text.slice(doc.start, doc.end);
     const indent = indentOf(text, doc.start);
     if (!docText.includes("@deprecated")) {
       if (!docText.includes("\n")) {
         const inner = docText.slice(3, -2).trim();
-        edits.push({ file: facts.file, start: doc.start, end: doc.end, text: `/**${eol}${indent} * ${inner}${eol}${indent} * ${note}${eol}${indent} */` });
+        edits.push({
+          file: facts.file,
+          start: doc.start,
+          end: doc.end,
+          text: `/**${eol}${indent} * ${inner}${eol}${indent} * ${note}${eol}${indent} */`,
+        });
       } else {
         const close = doc.end - 2;
         if (startsLine(text, close)) {
@@ -220,15 +241,24 @@ export function typescriptDelegateBody(ctx: SuggestionContext, impl: Implementat
 function primaryIsCanonical(ctx: SuggestionContext, hit: FallbackHit): boolean {
   const inside = (s: { start: number; end: number }) => hit.site.primary.some((r) => s.start >= r.start && s.end <= r.end);
   if (ctx.concept.calls.some((k) => k.file === hit.file && k.target === "canonical" && inside(k.call.span))) return true;
-  return ctx.facts.imports.some((i) => i.inFallback === "primary" && inside(i.span) && ctx.model.importedFile(hit.file, i) === ctx.concept.canonical.file);
+  return ctx.facts.imports.some(
+    (i) => i.inFallback === "primary" && inside(i.span) && ctx.model.importedFile(hit.file, i) === ctx.concept.canonical.file,
+  );
 }
 
 /** try/except (try/catch) with a single-statement body → that statement, at the try's indentation. */
-export function collapseFallback(ctx: SuggestionContext, hit: FallbackHit, shape: { statements: number; hasElse?: boolean; hasFinally: boolean; bodyLineStart: number; bodyEnd: number; multilineString: boolean } | undefined): Verdict<FixUnit> {
+export function collapseFallback(
+  ctx: SuggestionContext,
+  hit: FallbackHit,
+  shape:
+    | { statements: number; hasElse?: boolean; hasFinally: boolean; bodyLineStart: number; bodyEnd: number; multilineString: boolean }
+    | undefined,
+): Verdict<FixUnit> {
   const { facts, text } = ctx;
   const site = hit.site;
   if (site.kind === "promise-catch") return collapseCatch(ctx, hit);
-  if (site.kind !== "try" && site.kind !== "import-fallback") return fail("only try/except (try/catch) and .catch() fallbacks are collapsed automatically");
+  if (site.kind !== "try" && site.kind !== "import-fallback")
+    return fail("only try/except (try/catch) and .catch() fallbacks are collapsed automatically");
   if (!primaryIsCanonical(ctx, hit)) return fail("the try body does not reach the canonical");
   if (!shape) return fail("the try statement's layout is not understood");
   if (shape.statements !== 1) return fail(`the try body has ${shape.statements} statements`);

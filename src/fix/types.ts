@@ -46,7 +46,7 @@ export interface FixUnit {
 
 /** An import a unit needs, planned per file so that several units share one insertion. */
 export type ImportNeed =
-  | { kind: "python"; /** The statement, e.g. `from a.b import c`. */ statement: string }
+  | { kind: "python" /** The statement, e.g. `from a.b import c`. */; statement: string }
   | {
       kind: "typescript";
       /** The module specifier as it should be written in this file. */

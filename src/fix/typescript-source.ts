@@ -155,7 +155,11 @@ export class TypeScriptSource {
     const trimmedTail = tail.replace(/\s+$/, "");
     let multilineString = false;
     const visit = (n: ts.Node): void => {
-      if ((ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n)) && n.getText(this.sf).includes("\n")) multilineString = true;
+      if (
+        (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n)) &&
+        n.getText(this.sf).includes("\n")
+      )
+        multilineString = true;
       ts.forEachChild(n, visit);
     };
     visit(block);
@@ -188,6 +192,7 @@ function isDeclarationName(id: ts.Identifier): boolean {
     return p.name === id;
   }
   // `hub = …` reassigns whatever `hub` is in scope.
-  if (ts.isBinaryExpression(p) && p.left === id && p.operatorToken.kind >= SK.FirstAssignment && p.operatorToken.kind <= SK.LastAssignment) return true;
+  if (ts.isBinaryExpression(p) && p.left === id && p.operatorToken.kind >= SK.FirstAssignment && p.operatorToken.kind <= SK.LastAssignment)
+    return true;
   return false;
 }

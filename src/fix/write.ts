@@ -6,12 +6,13 @@
  * in the same folder, fsync, rename; mode, BOM, line endings and encoding are kept.
  */
 import { execFile } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { type SourceEncoding, decodeSource } from "../files/read.js";
 import { isInside } from "../files/paths.js";
+import { writeFileAtomicSync } from "../util/atomic-write.js";
 
 const run = promisify(execFile);
 
@@ -57,7 +58,11 @@ export class WriteGuard {
     }
     if (!isInside(realRoot, real) || real === realRoot) {
       const link = fs.lstatSync(abs).isSymbolicLink();
-      return { refuse: link ? "it is a symlink that leads outside the analysed root" : "its real path lies outside the analysed root (a symlinked folder)" };
+      return {
+        refuse: link
+          ? "it is a symlink that leads outside the analysed root"
+          : "its real path lies outside the analysed root (a symlinked folder)",
+      };
     }
     let bytes: Buffer;
     try {
@@ -99,39 +104,8 @@ export function encodeText(text: string, encoding: SourceEncoding, bom: boolean)
   }
 }
 
-/** Replaces `file` atomically: temp file in its folder, fsync, keep mode (and owner when allowed), rename. */
+/** Replaces `file` atomically (`util/atomic-write.ts`: temp file in its folder, fsync, rename), keeping its mode and, when allowed, its owner. */
 export function writeAtomic(file: string, bytes: Buffer): void {
-  const dir = path.dirname(file);
   const stat = fs.statSync(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.ssot-audit-${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
-  const mode = stat.mode & 0o7777;
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(tmp, "wx", mode);
-    fs.writeSync(fd, bytes);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = undefined;
-    fs.chmodSync(tmp, mode);
-    try {
-      fs.chownSync(tmp, stat.uid, stat.gid);
-    } catch {
-      // Only root may give a file away; the mode is what matters.
-    }
-    fs.renameSync(tmp, file);
-  } catch (error) {
-    if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw error;
-  }
-  try {
-    const dfd = fs.openSync(dir, "r");
-    try {
-      fs.fsyncSync(dfd);
-    } finally {
-      fs.closeSync(dfd);
-    }
-  } catch {
-    // Some platforms cannot fsync a folder; the rename is still atomic.
-  }
+  writeFileAtomicSync(file, bytes, { mode: stat.mode & 0o7777, owner: { uid: stat.uid, gid: stat.gid } });
 }

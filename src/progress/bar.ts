@@ -33,14 +33,20 @@ export function createProgress(options: ProgressOptions): ProgressDisplay {
   let stopped = false;
   return {
     onProgress: (p) => {
-      if (stopped || p.done >= p.total) return;
-      const payload = { hits: p.cacheHits };
+      if (stopped) return;
+      if (p.done >= p.total) {
+        // Extraction is over: clear the bar before anything else is printed.
+        stopped = true;
+        bar?.stop();
+        return;
+      }
+      const payload = { hits: p.cacheHits, elapsed: `${Math.round((now() - started) / 1000)}s` };
       if (!bar) {
         if (now() - started < showAfter) return;
         bar = new cliProgress.SingleBar(
           {
             stream,
-            format: "ssot-audit {bar} {value}/{total} files | {hits} cached | {duration_formatted}",
+            format: "ssot-audit {bar} {value}/{total} files | {hits} cached | {elapsed}",
             hideCursor: true,
             clearOnComplete: true,
             barsize: 30,

@@ -14,7 +14,9 @@ export const discoveryStylish: DiscoveryFormatter = (report, options) => {
   const width = String(candidates.length).length;
   for (const k of candidates) {
     const pad = " ".repeat(width + 2);
-    lines.push(`${c.bold(`${String(k.rank).padStart(width)}.`)} ${c.bold(printable(k.name))}  ${c.cyan(k.kind)}  ${c.dim(`score ${k.score}`)}`);
+    lines.push(
+      `${c.bold(`${String(k.rank).padStart(width)}.`)} ${c.bold(printable(k.name))}  ${c.cyan(k.kind)}  ${c.dim(`score ${k.score}`)}`,
+    );
     const canon = k.suggestedCanonical;
     lines.push(`${pad}${c.green("keep")}  ${printable(canon.file)}:${canon.line}  ${printable(canon.symbol)}`);
     lines.push(`${pad}      ${c.dim(canon.why)}`);

@@ -47,7 +47,8 @@ export const stylishReporter: Reporter = (report, options) => {
         `${n} baselined finding${n === 1 ? "" : "s"} in ${report.baseline.file} no longer found (fixed?); prune them with: ssot-audit baseline --update`,
       ),
     );
-    for (const s of stale) lines.push(`  ${printable(s.file)}  ${s.ruleId}  ${printable(s.symbol) || "(module)"}${s.count > 1 ? ` ×${s.count}` : ""}`);
+    for (const s of stale)
+      lines.push(`  ${printable(s.file)}  ${s.ruleId}  ${printable(s.symbol) || "(module)"}${s.count > 1 ? ` ×${s.count}` : ""}`);
     lines.push("");
   }
 

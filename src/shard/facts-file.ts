@@ -16,6 +16,7 @@ import type { LoadedConfig } from "../config/load.js";
 import type { FileFacts } from "../facts/types.js";
 import { globMatcher } from "../files/discover.js";
 import { UsageError } from "../files/errors.js";
+import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { VERSION } from "../version.js";
 
 const KIND = "ssot-audit-facts";
@@ -84,9 +85,7 @@ export function writeShardFacts(
   let data = Buffer.concat(chunks);
   if (file.endsWith(".gz")) data = zlib.gzipSync(data, { level: 6 });
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, data);
-  fs.renameSync(temp, file);
+  writeFileAtomicSync(file, data);
 }
 
 function readLines(file: string, display: string): string[] {

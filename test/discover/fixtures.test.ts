@@ -183,15 +183,15 @@ describe("discovery on fixtures/discover-leftover-fallbacks", () => {
       },
       {
         kind: "fallback",
-        name: "resolve_tax_rate",
-        definitions: ["billing/tax.py:8 resolve_tax_rate", "billing/tax.py:18 resolve_tax_rate_fallback"],
-        canonical: "billing/tax.py::resolve_tax_rate",
+        name: "export_csv",
+        definitions: ["reports/export.py:9 export_csv", "reports/export.py:19 export_csv_old"],
+        canonical: "reports/export.py::export_csv",
       },
       {
         kind: "fallback",
-        name: "export_csv",
-        definitions: ["reports/export.py:9 export_csv_old"],
-        canonical: "reports/export.py::export_csv_old",
+        name: "resolve_tax_rate",
+        definitions: ["billing/tax.py:8 resolve_tax_rate", "billing/tax.py:18 resolve_tax_rate_fallback"],
+        canonical: "billing/tax.py::resolve_tax_rate",
       },
     ]);
     const evidence = candidates.flatMap((c) => c.evidence);
@@ -199,7 +199,10 @@ describe("discovery on fixtures/discover-leftover-fallbacks", () => {
     expect(evidence).toContain("except GatewayError at billing/charges.py:16 falls back to _legacy_charge_card()");
     expect(evidence.some((e) => e.includes("loader.py:10"))).toBe(false); // ujson/json
     expect(evidence.some((e) => e.includes("refund") || e.includes("charges.py:34"))).toBe(false); // except KeyError: log
-    expect(candidates.find((c) => c.name === "export_csv")?.suggestedCanonical.why).toBe("the only definition; nothing non-legacy to keep");
+    expect(candidates.find((c) => c.name === "export_csv")?.suggestedCanonical.why).toBe("the other is marked legacy or stand-in");
+    const symbols = candidates.flatMap((c) => c.definitions.map((d) => d.symbol));
+    expect(symbols).not.toContain("format_date_old");
+    expect(symbols).not.toContain("migrate_legacy_accounts");
   });
 });
 

@@ -148,6 +148,79 @@ class ${tag.toUpperCase()}Handler:
   });
 });
 
+describe("classes", () => {
+  const cls = (name: string, base = "") =>
+    `class ${name}${base ? `(${base})` : ""}:\n    def read_chunk(self, size):\n        return self.stream.read(size)\n`;
+
+  it("are reported when one name is defined in several modules", async () => {
+    expect(await names({ "a.py": cls("StreamReader"), "b.py": cls("StreamReader") })).toEqual([
+      "class StreamReader: a.py::StreamReader, b.py::StreamReader",
+    ]);
+  });
+
+  it("are not when they specialize a class of their own name (a framework convention), or are per-module `Error`s", async () => {
+    const sub = (base: string) => `import codecs\n\n\n${cls("StreamReader", base)}`;
+    expect(
+      await names({ "codecs.py": cls("StreamReader"), "a.py": sub("codecs.StreamReader"), "b.py": sub("codecs.StreamReader") }),
+    ).toEqual([]);
+    expect(await names({ "a.py": "class Error(Exception):\n    pass\n", "b.py": "class Error(Exception):\n    pass\n" })).toEqual([]);
+  });
+});
+
+describe("fallbacks", () => {
+  it("pair an import fallback only with the import binding the same name", async () => {
+    const files = {
+      "fast.py": "def load_table(path):\n    return open(path).read().split()\n",
+      "slow.py": "def read_table(path):\n    with open(path) as fh:\n        return fh.read().split()\n",
+      "helpers.py": "def namedtuple_like(name):\n    return type(name, (), {})\n",
+    };
+    expect(
+      await names({
+        ...files,
+        "use.py": "try:\n    from fast import load_table\nexcept ImportError:\n    from slow import read_table as load_table\n",
+      }),
+    ).toEqual(["fallback load_table: fast.py::load_table, slow.py::read_table"]);
+    expect(
+      await names({
+        ...files,
+        "use.py": "try:\n    from fast import load_table\nexcept ImportError:\n    from helpers import namedtuple_like\n",
+      }),
+    ).toEqual([]);
+  });
+
+  it("are calls to leftover copies, not to a helper that happens to be called deprecated()", async () => {
+    const base = "def deprecated(msg):\n    print(msg)\n\n\ndef _legacy_total(x):\n    return sum(x)\n\n\n";
+    const logging = `${base}def total(x):\n    try:\n        return x.total()\n    except AttributeError:\n        deprecated("no total")\n        return 0\n`;
+    const leftover = `${base}def total(x):\n    try:\n        return x.total()\n    except AttributeError:\n        return _legacy_total(x)\n`;
+    const quiet = await discoverProject({ "a.py": logging });
+    expect(quiet.map(cluster)).toEqual([
+      { kind: "fallback", name: "total", definitions: ["a.py:5 _legacy_total", "a.py:9 total"], canonical: "a.py::total" },
+    ]);
+    expect(quiet.flatMap((c) => c.evidence).some((e) => e.includes("falls back"))).toBe(false);
+    const loud = await discoverProject({ "a.py": leftover });
+    expect(loud.flatMap((c) => c.evidence)).toContain("except AttributeError at a.py:10 falls back to _legacy_total()");
+  });
+});
+
+describe("if/else fallbacks", () => {
+  const defs = "def compute_total(x):\n    return sum(x)\n\n\ndef _legacy_compute_total(x):\n    return sum(x) + 0\n\n\n";
+  const evidenceOf = async (body: string) => (await discoverProject({ "a.py": defs + body })).flatMap((c) => c.evidence);
+
+  it("are a choice between two implementations of one thing", async () => {
+    expect(
+      await evidenceOf(
+        "def total(x, new):\n    if new:\n        return compute_total(x)\n    else:\n        return _legacy_compute_total(x)\n",
+      ),
+    ).toContain("if/else at a.py:10 falls back to _legacy_compute_total()");
+  });
+
+  it("are not any branch that happens to call a legacy-named function", async () => {
+    const evidence = await evidenceOf("def total(x):\n    if not x:\n        return _legacy_compute_total(x)\n    return 0\n");
+    expect(evidence).toContain("legacy name _legacy_compute_total");
+    expect(evidence.some((e) => e.startsWith("if/else"))).toBe(false);
+  });
+});
+
 describe("families", () => {
   it("group variants of one head noun across modules, but not qualifiers that name what a class is", async () => {
     const cls = (name: string) => `class ${name}:\n    def lookup_${name.toLowerCase()}(self, key):\n        return self.data.get(key)\n`;

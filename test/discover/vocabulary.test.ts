@@ -33,6 +33,12 @@ describe("familyName", () => {
     expect(familyName("broadcast_to_user_wrapper", false)).toEqual({ key: "broadcast_to_user", markers: ["wrapper"] });
   });
 
+  it("counts stand-in nouns as markers only at the end of a name", () => {
+    expect(familyName("ProxyError", true)).toEqual({ key: "proxy_error", markers: [] });
+    expect(familyName("AdapterRegistry", true)).toEqual({ key: "adapter_registry", markers: [] });
+    expect(familyName("ErrorWrapperLegacy", true)).toEqual({ key: "error", markers: ["wrapper", "legacy"] });
+  });
+
   it("leaves nothing when a name is only markers", () => {
     expect(familyName("LegacyAdapter", true).key).toBe("");
   });
@@ -90,17 +96,28 @@ describe("docstring words", () => {
     expect(legacyWordIn("DEPRECATED: use the service")).toBe("DEPRECATED");
     expect(legacyWordIn("Pre-SSOT delivery loop")).toBe("Pre-SSOT");
     expect(legacyWordIn("Keeps the threshold of the bold text")).toBeUndefined();
+    expect(legacyWordIn("This method is deprecated.")).toBe("deprecated");
+    expect(legacyWordIn("Send one event; do not use in new code")).toBe("do not use");
+    expect(legacyWordIn("Whether a module is one of the concept's legacy modules")).toBeUndefined();
+    expect(legacyWordIn("Return the shared legacy router.")).toBeUndefined();
   });
 });
 
 describe("hasLeftoverAffix", () => {
-  it.each(["_legacy_broadcast_to_user", "legacy_send", "compute_price_fallback", "InvoiceRendererLegacy", "export_csv_old"])(
-    "%s has one",
+  it.each([
+    "_legacy_broadcast_to_user",
+    "legacy_send",
+    "compute_price_fallback",
+    "InvoiceRendererLegacy",
+    "export_csv_old",
+    "JobSchedulerLegacyAdapter",
+  ])("%s has one", (name) => {
+    expect(hasLeftoverAffix(name)).toBe(true);
+  });
+  it.each(["replay_from_legacy_buffer", "migrate_legacy_accounts", "legacy", "deprecated", "original_text_for", "golden_path", "holder"])(
+    "%s has none",
     (name) => {
-      expect(hasLeftoverAffix(name)).toBe(true);
+      expect(hasLeftoverAffix(name)).toBe(false);
     },
   );
-  it.each(["replay_from_legacy_buffer", "migrate_legacy_accounts", "legacy", "golden_path", "holder"])("%s has none", (name) => {
-    expect(hasLeftoverAffix(name)).toBe(false);
-  });
 });

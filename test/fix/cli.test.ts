@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import { cli, copyFixture, readTree, REPO_ROOT } from "./helpers.js";
 
@@ -19,7 +20,16 @@ function golden(file: string, actual: string): string {
 
 interface FixJson {
   version: number;
-  fixes: { file: string; line: number; ruleId: string; concept: string; kind: string; description: string; pass: number; edits: { start: number; end: number; text: string }[] }[];
+  fixes: {
+    file: string;
+    line: number;
+    ruleId: string;
+    concept: string;
+    kind: string;
+    description: string;
+    pass: number;
+    edits: { start: number; end: number; text: string }[];
+  }[];
   manual: { file: string; line: number; reason: string; ruleId: string; concept: string }[];
   refused: { file: string; reason: string }[];
   files: { file: string; fixes: number; diff: string }[];
@@ -65,7 +75,7 @@ describe("ssot-audit fix output", () => {
     const coloured = cli(["fix", "fixtures/ts-broadcast"], { env: { FORCE_COLOR: "1", NO_COLOR: "" } });
     expect(coloured.stdout).toContain("\u001b[32m+  return hub.pushToUser(userId, event);\u001b[39m");
     expect(coloured.stdout).toContain("\u001b[31m-  return legacyRouter.pushToUser(userId, event);\u001b[39m");
-    expect(coloured.stdout.replace(/\u001b\[\d+m/g, "")).toBe(plain.stdout);
+    expect(stripVTControlCharacters(coloured.stdout)).toBe(plain.stdout);
     const off = cli(["fix", "fixtures/ts-broadcast", "--no-color"], { env: { FORCE_COLOR: "1", NO_COLOR: "" } });
     expect(off.stdout).toBe(plain.stdout);
   });
@@ -100,7 +110,8 @@ describe("ssot-audit fix output", () => {
 });
 
 describe("ssot-audit fix scope", () => {
-  const files = (args: string[]) => (JSON.parse(cli(["fix", ...args, "-f", "json"]).stdout) as FixJson).fixes.map((f) => `${f.ruleId} ${f.file}:${f.line}`);
+  const files = (args: string[]) =>
+    (JSON.parse(cli(["fix", ...args, "-f", "json"]).stdout) as FixJson).fixes.map((f) => `${f.ruleId} ${f.file}:${f.line}`);
 
   it("--rule keeps one rule's fixes", () => {
     expect(files(["fixtures/fix-python-styles/input", "--rule", "non-canonical-import"])).toEqual([
@@ -132,7 +143,10 @@ describe("ssot-audit fix usage errors (exit 2)", () => {
   it.each([
     [["--rule", "non-canonical-cal"], 'ssot-audit: unknown rule "non-canonical-cal" for --rule; did you mean "non-canonical-call"?'],
     [["--rule", "direct-sink-call"], 'ssot-audit: rule "direct-sink-call" has no fixes'],
-    [["--concept", "websocket-broadcst"], 'ssot-audit: unknown concept "websocket-broadcst" for --concept; did you mean "websocket-broadcast"?'],
+    [
+      ["--concept", "websocket-broadcst"],
+      'ssot-audit: unknown concept "websocket-broadcst" for --concept; did you mean "websocket-broadcast"?',
+    ],
     [["-f", "xml"], "error: option '-f, --format <name>' argument 'xml' is invalid. Allowed choices are diff, json."],
   ])("%j", (args, message) => {
     const run = cli(["fix", "fixtures/python-broadcast", ...args]);

@@ -25,7 +25,9 @@ describe.each(["fixtures/python-broadcast", "fixtures/ts-broadcast", "fixtures/f
       const findings = report.findings.filter((f) => FIXABLE_RULES.has(f.ruleId));
       const rewritten = (f: { file: string; line: number; ruleId: string }) =>
         fixed.fixes.some((x) => x.pass === 1 && x.file === f.file && x.line === f.line && x.ruleId === f.ruleId);
-      expect(findings.map((f) => [f.ruleId, f.file, f.line, f.fixable])).toEqual(findings.map((f) => [f.ruleId, f.file, f.line, rewritten(f)]));
+      expect(findings.map((f) => [f.ruleId, f.file, f.line, f.fixable])).toEqual(
+        findings.map((f) => [f.ruleId, f.file, f.line, rewritten(f)]),
+      );
       // Both outcomes occur on every fixture, so the comparison means something.
       expect(new Set(findings.map((f) => f.fixable))).toEqual(new Set([true, false]));
     });
@@ -62,7 +64,9 @@ describe("fixable: the one check that needs the text", () => {
       `),
     };
     const { report } = await checkProject(files);
-    expect(report.findings.filter((f) => f.ruleId === "non-canonical-call").map((f) => [f.file, f.line, f.fixable])).toEqual([["app/a.py", 6, true]]);
+    expect(report.findings.filter((f) => f.ruleId === "non-canonical-call").map((f) => [f.file, f.line, f.fixable])).toEqual([
+      ["app/a.py", 6, true],
+    ]);
     const root = makeProject(files);
     roots.push(root);
     const result = await runFix({ paths: ["."], cwd: root, includeLikely: false, unsafe: false, write: false, allowDirty: false });

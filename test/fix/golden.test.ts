@@ -43,18 +43,43 @@ const NEEDS_USER = (impl: string) =>
 const BROADCAST = "netra_backend/app/services/websocket_broadcast_service.py";
 
 const PY_BROADCAST_MANUAL: Manual[] = [
-  [`${APP}/handlers/agent_handler.py`, 11, "non-canonical-import", `the canonical module ${BROADCAST} has no function, class, import or typed/assigned name 'get_websocket_router'`],
+  [
+    `${APP}/handlers/agent_handler.py`,
+    11,
+    "non-canonical-import",
+    `the canonical module ${BROADCAST} has no function, class, import or typed/assigned name 'get_websocket_router'`,
+  ],
   [`${APP}/handlers/session_handler.py`, 16, "non-canonical-call", NEEDS_USER("UserScopedWebSocketEventRouter.broadcast_to_user")],
-  [`${APP}/handlers/status_handler.py`, 9, "non-canonical-import", `the canonical module ${BROADCAST} has no function, class, import or typed/assigned name 'ROUTER_EVENT_TYPES'`],
-  [`${APP}/services/event_helpers.py`, 13, "non-canonical-import", `the canonical module ${BROADCAST} has no function, class, import or typed/assigned name 'get_websocket_router'`],
+  [
+    `${APP}/handlers/status_handler.py`,
+    9,
+    "non-canonical-import",
+    `the canonical module ${BROADCAST} has no function, class, import or typed/assigned name 'ROUTER_EVENT_TYPES'`,
+  ],
+  [
+    `${APP}/services/event_helpers.py`,
+    13,
+    "non-canonical-import",
+    `the canonical module ${BROADCAST} has no function, class, import or typed/assigned name 'get_websocket_router'`,
+  ],
   [
     `${APP}/services/presence_notifier.py`,
     38,
     "non-canonical-call",
     "argument 1 is 'PresenceNotifier.notify_all_tabs' parameter 'member_id', but the canonical 'WebSocketBroadcastService.broadcast_to_user' has no parameter 'member_id'",
   ],
-  [`${APP}/services/user_scoped_websocket_event_router.py`, 32, "non-canonical-call", NEEDS_USER("UserScopedWebSocketEventRouter._legacy_broadcast_to_user")],
-  [`${APP}/services/user_scoped_websocket_event_router.py`, 38, "non-canonical-call", NEEDS_USER("UserScopedWebSocketEventRouter._legacy_broadcast_to_user")],
+  [
+    `${APP}/services/user_scoped_websocket_event_router.py`,
+    32,
+    "non-canonical-call",
+    NEEDS_USER("UserScopedWebSocketEventRouter._legacy_broadcast_to_user"),
+  ],
+  [
+    `${APP}/services/user_scoped_websocket_event_router.py`,
+    38,
+    "non-canonical-call",
+    NEEDS_USER("UserScopedWebSocketEventRouter._legacy_broadcast_to_user"),
+  ],
 ];
 
 const TS_PUSH_NEEDS_USER = (impl: string) =>
@@ -78,7 +103,12 @@ const SCENARIOS: Scenario[] = [
     manual: [
       PY_BROADCAST_MANUAL[0] as Manual,
       // (The if/else fallback at line 29 is gone: both branches call the canonical now; `self.broadcaster or get_websocket_router()` stays.)
-      [`${APP}/handlers/agent_handler.py`, 40, "legacy-fallback", "suggestion not possible: only try/except (try/catch) and .catch() fallbacks are collapsed automatically"],
+      [
+        `${APP}/handlers/agent_handler.py`,
+        40,
+        "legacy-fallback",
+        "suggestion not possible: only try/except (try/catch) and .catch() fallbacks are collapsed automatically",
+      ],
       PY_BROADCAST_MANUAL[2] as Manual,
       [
         `${APP}/services/presence_notifier.py`,
@@ -88,7 +118,12 @@ const SCENARIOS: Scenario[] = [
       ],
       PY_BROADCAST_MANUAL[4] as Manual,
       // After the try/except collapsed, the early-return fallback and its call remain (lines of the original file).
-      [`${APP}/services/user_scoped_websocket_event_router.py`, 37, "legacy-fallback", "suggestion not possible: only try/except (try/catch) and .catch() fallbacks are collapsed automatically"],
+      [
+        `${APP}/services/user_scoped_websocket_event_router.py`,
+        37,
+        "legacy-fallback",
+        "suggestion not possible: only try/except (try/catch) and .catch() fallbacks are collapsed automatically",
+      ],
       PY_BROADCAST_MANUAL[6] as Manual,
       [
         `${APP}/services/user_scoped_websocket_event_router.py`,
@@ -105,9 +140,19 @@ const SCENARIOS: Scenario[] = [
     args: [],
     language: "typescript",
     manual: [
-      ["src/handlers/agent.ts", 4, "non-canonical-import", "the canonical module src/notify/hub.ts does not export 'legacyPushToUser', 'legacyRouter'"],
+      [
+        "src/handlers/agent.ts",
+        4,
+        "non-canonical-import",
+        "the canonical module src/notify/hub.ts does not export 'legacyPushToUser', 'legacyRouter'",
+      ],
       ["src/handlers/session.ts", 10, "non-canonical-call", TS_PUSH_NEEDS_USER("UserScopedRouter.pushToUser")],
-      ["src/notify/user-router.ts", 21, "non-canonical-call", "'UserScopedRouter.pushToUserLegacy' is synchronous but the canonical 'NotificationHub.pushToUser' returns a promise"],
+      [
+        "src/notify/user-router.ts",
+        21,
+        "non-canonical-call",
+        "'UserScopedRouter.pushToUserLegacy' is synchronous but the canonical 'NotificationHub.pushToUser' returns a promise",
+      ],
     ],
   },
   {
@@ -117,11 +162,26 @@ const SCENARIOS: Scenario[] = [
     args: ["--unsafe"],
     language: "typescript",
     manual: [
-      ["src/handlers/agent.ts", 4, "non-canonical-import", "the canonical module src/notify/hub.ts does not export 'legacyPushToUser', 'legacyRouter'"],
-      ["src/handlers/agent.ts", 19, "legacy-fallback", "suggestion not possible: only try/except (try/catch) and .catch() fallbacks are collapsed automatically"],
+      [
+        "src/handlers/agent.ts",
+        4,
+        "non-canonical-import",
+        "the canonical module src/notify/hub.ts does not export 'legacyPushToUser', 'legacyRouter'",
+      ],
+      [
+        "src/handlers/agent.ts",
+        19,
+        "legacy-fallback",
+        "suggestion not possible: only try/except (try/catch) and .catch() fallbacks are collapsed automatically",
+      ],
       // session.ts:10 `router.pushToUser(event)` is no longer manual: with its try/catch collapsed,
       // UserScopedRouter.pushToUser is a thin delegate to the hub, so the call counts as canonical.
-      ["src/notify/user-router.ts", 26, "duplicate-implementation", "suggestion not possible: 'UserScopedRouter.pushToUserLegacy' is synchronous but the canonical returns a promise"],
+      [
+        "src/notify/user-router.ts",
+        26,
+        "duplicate-implementation",
+        "suggestion not possible: 'UserScopedRouter.pushToUserLegacy' is synchronous but the canonical returns a promise",
+      ],
     ],
   },
   {
@@ -131,8 +191,18 @@ const SCENARIOS: Scenario[] = [
     args: [],
     language: "python",
     manual: [
-      ["shop/notify/templates.py", 3, "non-canonical-import", "the canonical module shop/notify/service.py has no function, class, import or typed/assigned name 'notify_customer_legacy'"],
-      ["shop/notify/templates.py", 12, "non-canonical-call", 'adding "import shop.notify.service" would create an import cycle (shop/notify/service.py imports this module)'],
+      [
+        "shop/notify/templates.py",
+        3,
+        "non-canonical-import",
+        "the canonical module shop/notify/service.py has no function, class, import or typed/assigned name 'notify_customer_legacy'",
+      ],
+      [
+        "shop/notify/templates.py",
+        12,
+        "non-canonical-call",
+        'adding "import shop.notify.service" would create an import cycle (shop/notify/service.py imports this module)',
+      ],
       [
         "shop/orders/admin.py",
         4,
@@ -145,7 +215,12 @@ const SCENARIOS: Scenario[] = [
         "non-canonical-call",
         "the canonical 'NotificationService.notify_customer' requires 'customer_id', which this call to 'CustomerMailbox.notify_customer' does not pass (it takes 1 parameter; it may take 'customer_id' from self)",
       ],
-      ["shop/orders/admin.py", 27, "non-canonical-call", "'notify_customer_compat' is not async but the canonical 'NotificationService.notify_customer' is"],
+      [
+        "shop/orders/admin.py",
+        27,
+        "non-canonical-call",
+        "'notify_customer_compat' is not async but the canonical 'NotificationService.notify_customer' is",
+      ],
       ["shop/orders/admin.py", 32, "non-canonical-call", "the call passes *args/**kwargs"],
       [
         "shop/orders/settings_view.py",
@@ -165,6 +240,7 @@ const SCENARIOS: Scenario[] = [
           "order = types.SimpleNamespace(id=7, customer_id='c1')",
           "async def main():",
           "    await checkout.place_order(order)",
+          "    await checkout.chained(order)",
           "    await checkout.remind(order, 'sms')",
           "    await checkout.shadowed(order, 'x')",
           "    await refunds.refund(order)",
@@ -178,7 +254,7 @@ const SCENARIOS: Scenario[] = [
           "print(len(svc.get_notifier().sent), settings_view.channels())",
         ].join("\n"),
       );
-      expect(run).toEqual({ status: 0, output: "12 ('email', 'email')" });
+      expect(run).toEqual({ status: 0, output: "14 ('email', 'email')" });
     },
   },
   {
@@ -269,7 +345,8 @@ describe.each(SCENARIOS)("fix --write on $name", (scenario) => {
   it("check no longer reports the fixed findings and reports nothing new", () => {
     const after = checkJson(dir);
     const fixedCalls = before.findings.filter(
-      (f) => f.ruleId !== "duplicate-implementation" && first.fixes.some((x) => x.file === f.file && x.line === f.line && x.ruleId === f.ruleId),
+      (f) =>
+        f.ruleId !== "duplicate-implementation" && first.fixes.some((x) => x.file === f.file && x.line === f.line && x.ruleId === f.ruleId),
     );
     expect(fixedCalls.length).toBeGreaterThan(0);
     const remaining = new Set(after.findings.map((f) => f.fingerprint));
@@ -278,7 +355,11 @@ describe.each(SCENARIOS)("fix --write on $name", (scenario) => {
     // emptied import keeps its finding under a new fingerprint, so fingerprints are not compared).
     const count = (r: JsonReport) => {
       const m = new Map<string, number>();
-      for (const f of r.findings) m.set(`${f.ruleId} ${f.concept} ${f.file} ${f.symbol ?? ""}`, (m.get(`${f.ruleId} ${f.concept} ${f.file} ${f.symbol ?? ""}`) ?? 0) + 1);
+      for (const f of r.findings)
+        m.set(
+          `${f.ruleId} ${f.concept} ${f.file} ${f.symbol ?? ""}`,
+          (m.get(`${f.ruleId} ${f.concept} ${f.file} ${f.symbol ?? ""}`) ?? 0) + 1,
+        );
       return m;
     };
     const was = count(before);

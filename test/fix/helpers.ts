@@ -75,17 +75,25 @@ export function compilePythonIn(dir: string, files: readonly string[]): string {
 
 /** Runs a Python snippet with `dir` on the path; returns { status, output }. */
 export function runPython(dir: string, code: string): { status: number | null; output: string } {
-  const r = spawnSync("python3", ["-c", code], { cwd: dir, encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", PYTHONPATH: dir } });
+  const r = spawnSync("python3", ["-c", code], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", PYTHONPATH: dir },
+  });
   return { status: r.status, output: `${r.stdout}${r.stderr}`.trim() };
 }
 
 /** `tsc -p <dir>/tsconfig.json --noEmit` with the repository's TypeScript (5.9) and @types. */
 export function typeCheck(dir: string): { status: number | null; output: string } {
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-  const r = spawnSync(process.execPath, [tsc, "-p", path.join(dir, "tsconfig.json"), "--noEmit", "--typeRoots", path.join(REPO_ROOT, "node_modules/@types")], {
-    cwd: dir,
-    encoding: "utf8",
-  });
+  const r = spawnSync(
+    process.execPath,
+    [tsc, "-p", path.join(dir, "tsconfig.json"), "--noEmit", "--typeRoots", path.join(REPO_ROOT, "node_modules/@types")],
+    {
+      cwd: dir,
+      encoding: "utf8",
+    },
+  );
   return { status: r.status, output: `${r.stdout}${r.stderr}`.trim() };
 }
 
@@ -97,7 +105,13 @@ export function git(dir: string, ...args: string[]): string {
   const r = spawnSync("git", args, {
     cwd: dir,
     encoding: "utf8",
-    env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@example.com",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@example.com",
+    },
   });
   if (r.status !== 0) throw new Error(`git ${args.join(" ")} failed: ${r.stderr}`);
   return r.stdout;

@@ -66,9 +66,22 @@ interface Outcome {
 }
 
 async function fix(files: Record<string, string>, flags: { includeLikely?: boolean; unsafe?: boolean } = {}): Promise<Outcome> {
-  const root = makeProject({ "ssot-audit.config.yaml": CONFIG, "app/__init__.py": "", "app/service.py": SERVICE, "app/legacy.py": LEGACY, ...files });
+  const root = makeProject({
+    "ssot-audit.config.yaml": CONFIG,
+    "app/__init__.py": "",
+    "app/service.py": SERVICE,
+    "app/legacy.py": LEGACY,
+    ...files,
+  });
   roots.push(root);
-  const result = await runFix({ paths: ["."], cwd: root, includeLikely: Boolean(flags.includeLikely), unsafe: Boolean(flags.unsafe), write: false, allowDirty: false });
+  const result = await runFix({
+    paths: ["."],
+    cwd: root,
+    includeLikely: Boolean(flags.includeLikely),
+    unsafe: Boolean(flags.unsafe),
+    write: false,
+    allowDirty: false,
+  });
   expect(result.refused).toEqual([]);
   return {
     files: Object.fromEntries(result.files.map((f) => [f.file, f.after])),
@@ -145,7 +158,11 @@ describe("python call rewrites: arguments", () => {
     const out = await fix({ "app/a.py": source });
     expect(out.files).toEqual({});
     expect(out.manual).toEqual([
-      ["app/a.py", 5, "argument 3 is 'notify_user_legacy' parameter 'retries', but the canonical 'Service.notify_user' has no parameter 'retries'"],
+      [
+        "app/a.py",
+        5,
+        "argument 3 is 'notify_user_legacy' parameter 'retries', but the canonical 'Service.notify_user' has no parameter 'retries'",
+      ],
       ["app/a.py", 6, "the call passes *args/**kwargs"],
       ["app/a.py", 7, "keyword argument 'text' goes to **kwargs of 'notify_user_fallback'"],
       ["app/a.py", 8, "'Router.notify_user' is called through its class (self passed explicitly)"],
@@ -314,6 +331,44 @@ describe("python call rewrites: imports", () => {
   });
 });
 
+describe("python call rewrites: f-strings", () => {
+  it("does not put a quoted delegate expression inside an f-string (a syntax error before Python 3.12)", async () => {
+    const root = makeProject({
+      "ssot-audit.config.yaml": CONFIG.replace(
+        'expression: "get_service().notify_user"',
+        "expression: \"get_service('main').notify_user\"",
+      ),
+      "app/__init__.py": "",
+      "app/service.py": SERVICE.replace("def get_service() -> Service:", "def get_service(name: str = 'main') -> Service:"),
+      "app/legacy.py": LEGACY,
+      "app/a.py": dedent(`
+        from app.legacy import notify_user_legacy
+
+
+        async def a(uid):
+            print(f"sent: {await notify_user_legacy(uid, 'x')}")
+            return await notify_user_legacy(uid, "y")
+      `),
+    });
+    roots.push(root);
+    const result = await runFix({ paths: ["."], cwd: root, includeLikely: false, unsafe: false, write: false, allowDirty: false });
+    expect(result.manual.map((m) => [m.file, m.line, m.reason])).toEqual([
+      ["app/a.py", 5, "the call is inside an f-string and the delegate expression has quotes"],
+    ]);
+    expect(result.files.map((f) => f.after)).toEqual([
+      dedent(`
+        from app.legacy import notify_user_legacy
+        from app.service import get_service
+
+
+        async def a(uid):
+            print(f"sent: {await notify_user_legacy(uid, 'x')}")
+            return await get_service('main').notify_user(uid, "y")
+      `),
+    ]);
+  });
+});
+
 describe("python call rewrites: shadowing", () => {
   it("refuses when the delegate's name is bound where the call is (parameter, or a plain assignment facts do not see)", async () => {
     const out = await fix({
@@ -339,7 +394,9 @@ describe("python call rewrites: shadowing", () => {
       ["app/a.py", 10, "'get_service' is also bound at line 9, which could shadow it at the rewritten code"],
     ]);
     expect(out.files["app/a.py"]).toContain('    await get_service().notify_user(uid, "fine: nothing shadows here")');
-    expect(out.files["app/a.py"]?.startsWith("from app.legacy import notify_user_legacy\nfrom app.service import get_service\n")).toBe(true);
+    expect(out.files["app/a.py"]?.startsWith("from app.legacy import notify_user_legacy\nfrom app.service import get_service\n")).toBe(
+      true,
+    );
   });
 });
 

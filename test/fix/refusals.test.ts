@@ -142,7 +142,7 @@ describe("fix refusals", () => {
       expect(run.stderr).toContain("fixed    app/other.py");
       expect(run.stderr).not.toContain("not inside a git work tree");
       expect(read(root, "app/handlers.py")).toBe(dirty);
-      expect(read(root, "app/other.py")).toContain("await get_service().notify_user(user_id, \"bye\")");
+      expect(read(root, "app/other.py")).toContain('await get_service().notify_user(user_id, "bye")');
     });
 
     it("refuses untracked files too", () => {
@@ -151,7 +151,9 @@ describe("fix refusals", () => {
       const run = cli(["fix", root, "--write", "-f", "json"]);
       expect(run.status).toBe(1);
       const out = JSON.parse(run.stdout) as { refused: { file: string; reason: string }[]; written: string[] };
-      expect(out.refused).toEqual([{ file: "app/new.py", reason: "it is not committed (untracked); commit or stash first, or pass --allow-dirty" }]);
+      expect(out.refused).toEqual([
+        { file: "app/new.py", reason: "it is not committed (untracked); commit or stash first, or pass --allow-dirty" },
+      ]);
       expect(out.written).toEqual(["app/handlers.py", "app/other.py"]);
       expect(read(root, "app/new.py")).toBe(OTHER);
     });
@@ -208,7 +210,9 @@ describe("fix refusals", () => {
         fs.symlinkSync(path.join(outside, "deep"), path.join(root, "app/deep"));
       },
     });
-    expect(result.refused).toEqual([{ file: "app/deep/more.py", reason: "its real path lies outside the analysed root (a symlinked folder)" }]);
+    expect(result.refused).toEqual([
+      { file: "app/deep/more.py", reason: "its real path lies outside the analysed root (a symlinked folder)" },
+    ]);
     expect(fs.readFileSync(path.join(outside, "deep/more.py"), "utf8")).toBe(OTHER);
   });
 
@@ -233,7 +237,9 @@ describe("fix refusals", () => {
             ]
           : [],
     });
-    expect(result.refused).toEqual([{ file: "app/handlers.py", reason: "the fixed code would not parse (line 1: syntax error); file left untouched" }]);
+    expect(result.refused).toEqual([
+      { file: "app/handlers.py", reason: "the fixed code would not parse (line 1: syntax error); file left untouched" },
+    ]);
     expect(read(root, "app/handlers.py")).toBe(HANDLERS);
     expect(result.files.map((f) => f.file)).toEqual(["app/other.py"]);
     expect(result.fixes.map((f) => f.file)).toEqual(["app/other.py"]);
@@ -253,7 +259,8 @@ describe("fix refusals", () => {
       `),
       "src/hub.ts": "export class Hub {\n  async push(userId: string): Promise<void> {}\n}\nexport const hub = new Hub();\n",
       "src/legacy.ts": "export async function pushLegacy(userId: string): Promise<void> {}\n",
-      "src/a.ts": 'import { pushLegacy } from "./legacy";\n\nexport async function a(u: string): Promise<void> {\n  await pushLegacy(u);\n}\n',
+      "src/a.ts":
+        'import { pushLegacy } from "./legacy";\n\nexport async function a(u: string): Promise<void> {\n  await pushLegacy(u);\n}\n',
     });
     const before = read(root, "src/a.ts");
     const result = await runFix(options(root), {

@@ -53,12 +53,18 @@ function config(typescript: string): string {
 
 const NAMED = 'import: { from: "src/hub.ts", name: "hub" }\nexpression: "hub.push"';
 
-async function fix(files: Record<string, string>, delegate = NAMED): Promise<{ files: Record<string, string>; manual: [string, number, string][] }> {
+async function fix(
+  files: Record<string, string>,
+  delegate = NAMED,
+): Promise<{ files: Record<string, string>; manual: [string, number, string][] }> {
   const root = makeProject({ "ssot-audit.config.yaml": config(delegate), "src/hub.ts": HUB, "src/legacy.ts": LEGACY, ...files });
   roots.push(root);
   const result = await runFix({ paths: ["."], cwd: root, includeLikely: false, unsafe: false, write: false, allowDirty: false });
   expect(result.refused).toEqual([]);
-  return { files: Object.fromEntries(result.files.map((f) => [f.file, f.after])), manual: result.manual.map((m) => [m.file, m.line, m.reason]) };
+  return {
+    files: Object.fromEntries(result.files.map((f) => [f.file, f.after])),
+    manual: result.manual.map((m) => [m.file, m.line, m.reason]),
+  };
 }
 
 describe("typescript call rewrites: imports", () => {

@@ -41,8 +41,12 @@ describe("progress bar", () => {
     t = 1500;
     p.onProgress({ total: 10, done: 4, cacheHits: 3 });
     await new Promise((r) => setTimeout(r, 20));
-    p.stop();
     expect(output()).toContain("4/10 files");
-    expect(output()).toContain("3 cached");
+    expect(output()).toContain("3 cached | 2s");
+    const before = output().length;
+    p.onProgress({ total: 10, done: 10, cacheHits: 3 });
+    p.onProgress({ total: 10, done: 10, cacheHits: 3 });
+    p.stop();
+    expect(output().slice(before)).not.toContain("files");
   });
 });

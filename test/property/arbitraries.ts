@@ -90,21 +90,25 @@ function pyBlock(depth: number): fc.Arbitrary<PyStmt> {
     fc.constant<string[]>(['"""Docstring."""']),
     fc.constant<string[]>(["# a comment"]),
   );
-  if (depth <= 0) return fc.array(simple, { minLength: 1, maxLength: 3 }).map((ss) => ss.flat());
+  if (depth <= 0) return fc.array(simple, { minLength: 1, maxLength: 3 }).map((ss) => withStatement(ss.flat()));
   const inner = pyBlock(depth - 1);
   const compound: fc.Arbitrary<PyStmt> = fc.oneof(
-    fc.tuple(inner, inner, fc.constantFrom("Exception", "ImportError", "(KeyError, ValueError)", "")).map(([t, e, exc]) => [
-      "try:",
-      ...indent(t),
-      `except${exc ? ` ${exc}` : ""}:`,
-      ...indent(e),
-    ]),
+    fc
+      .tuple(inner, inner, fc.constantFrom("Exception", "ImportError", "(KeyError, ValueError)", ""))
+      .map(([t, e, exc]) => ["try:", ...indent(t), `except${exc ? ` ${exc}` : ""}:`, ...indent(e)]),
     fc.tuple(pyExpr, inner, inner).map(([c, a, b]) => [`if ${c}:`, ...indent(a), "else:", ...indent(b)]),
     fc.tuple(pyName, inner, fc.boolean()).map(([n, b, isAsync]) => [`${isAsync ? "async " : ""}def ${n}(user_id, event):`, ...indent(b)]),
     fc.tuple(pyVar, inner).map(([v, b]) => [`for ${v} in range(3):`, ...indent(b)]),
     fc.tuple(pyExpr, inner).map(([e, b]) => [`with ${e} as ctx:`, ...indent(b)]),
   );
-  return fc.array(fc.oneof({ weight: 2, arbitrary: simple }, { weight: 1, arbitrary: compound }), { minLength: 1, maxLength: 3 }).map((ss) => ss.flat());
+  return fc
+    .array(fc.oneof({ weight: 2, arbitrary: simple }, { weight: 1, arbitrary: compound }), { minLength: 1, maxLength: 3 })
+    .map((ss) => withStatement(ss.flat()));
+}
+
+/** A block of only comments is not a block: Python needs a statement. */
+function withStatement(lines: string[]): string[] {
+  return lines.some((l) => l.trim() !== "" && !l.trim().startsWith("#")) ? lines : [...lines, "pass"];
 }
 
 const pyImport: fc.Arbitrary<string> = fc.oneof(
@@ -121,13 +125,19 @@ const pyImport: fc.Arbitrary<string> = fc.oneof(
 function pyTopLevel(depth: number): fc.Arbitrary<PyStmt> {
   const body = pyBlock(depth);
   return fc.oneof(
-    fc.tuple(pyName, body, fc.boolean(), fc.constantFrom("", "@staticmethod", "@abstractmethod", "@overload")).map(([n, b, isAsync, deco]) => [
-      ...(deco && deco !== "@staticmethod" ? [deco] : []),
-      `${isAsync ? "async " : ""}def ${n}(user_id, event):`,
-      ...indent(b),
-    ]),
     fc
-      .tuple(pyClass, fc.constantFrom("", "(Protocol)", "(Router)", "(object)"), fc.array(fc.tuple(pyName, body, fc.boolean()), { minLength: 1, maxLength: 3 }))
+      .tuple(pyName, body, fc.boolean(), fc.constantFrom("", "@staticmethod", "@abstractmethod", "@overload"))
+      .map(([n, b, isAsync, deco]) => [
+        ...(deco && deco !== "@staticmethod" ? [deco] : []),
+        `${isAsync ? "async " : ""}def ${n}(user_id, event):`,
+        ...indent(b),
+      ]),
+    fc
+      .tuple(
+        pyClass,
+        fc.constantFrom("", "(Protocol)", "(Router)", "(object)"),
+        fc.array(fc.tuple(pyName, body, fc.boolean()), { minLength: 1, maxLength: 3 }),
+      )
       .map(([c, base, methods]) => [
         `class ${c}${base}:`,
         ...indent(methods.flatMap(([n, b, isAsync]) => [`${isAsync ? "async " : ""}def ${n}(self, user_id, event):`, ...indent(b), ""])),
@@ -168,7 +178,7 @@ const tsExpr: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(tsCall, tsCall).map(([a, b]) => `${a} ?? ${b}`),
   fc.tuple(tsCall, tsCall).map(([a, b]) => `${a} || ${b}`),
   fc.tuple(tsCall, tsCall).map(([a, b]) => `Promise.resolve(${a}).catch(() => ${b})`),
-  fc.constantFrom("undefined", "1", "'text'", "x", "[1, 2]", "{ a: 1 }", "() => null", "`t${x}`"),
+  fc.constantFrom("undefined", "1", "'text'", "x", "[1, 2]", "{ a: 1 }", "() => null", "`t$" + "{x}`"),
   tsClass.map((c) => `new ${c}()`),
 );
 
@@ -188,7 +198,9 @@ function tsBlock(depth: number): fc.Arbitrary<string[]> {
     fc.tuple(tsName, inner).map(([n, b]) => [`const ${n}Inner = async (userId: string, event: unknown) => {`, ...indent(b), "};"]),
     fc.tuple(tsVar, inner).map(([v, b]) => [`for (const ${v}_ of [1, 2]) {`, ...indent(b), "}"]),
   );
-  return fc.array(fc.oneof({ weight: 2, arbitrary: simple }, { weight: 1, arbitrary: compound }), { minLength: 1, maxLength: 3 }).map((ss) => ss.flat());
+  return fc
+    .array(fc.oneof({ weight: 2, arbitrary: simple }, { weight: 1, arbitrary: compound }), { minLength: 1, maxLength: 3 })
+    .map((ss) => ss.flat());
 }
 
 const tsImport: fc.Arbitrary<string> = fc.oneof(
@@ -197,19 +209,25 @@ const tsImport: fc.Arbitrary<string> = fc.oneof(
   tsName.map((n) => `import { ${n} as alias${n} } from "./legacy-router";`),
   fc.constant('import * as legacy from "./legacy-router";'),
   fc.constant('import type { AppEvent } from "./types";'),
-  fc.constant('const { env } = process;'),
+  fc.constant("const { env } = process;"),
 );
 
 function tsTopLevel(depth: number): fc.Arbitrary<string[]> {
   const body = tsBlock(depth);
   return fc.oneof(
-    fc.tuple(tsName, body, fc.boolean(), fc.boolean()).map(([n, b, isAsync, exported]) => [
-      `${exported ? "export " : ""}${isAsync ? "async " : ""}function ${n}(userId: string, event: unknown) {`,
-      ...indent(b),
-      "}",
-    ]),
     fc
-      .tuple(tsClass, fc.constantFrom("", " extends Router", " implements Pusher"), fc.array(fc.tuple(tsName, body), { minLength: 1, maxLength: 3 }))
+      .tuple(tsName, body, fc.boolean(), fc.boolean())
+      .map(([n, b, isAsync, exported]) => [
+        `${exported ? "export " : ""}${isAsync ? "async " : ""}function ${n}(userId: string, event: unknown) {`,
+        ...indent(b),
+        "}",
+      ]),
+    fc
+      .tuple(
+        tsClass,
+        fc.constantFrom("", " extends Router", " implements Pusher"),
+        fc.array(fc.tuple(tsName, body), { minLength: 1, maxLength: 3 }),
+      )
       .map(([c, ext, methods]) => [
         `export class ${c}${ext} {`,
         ...indent(methods.flatMap(([n, b]) => [`async ${n}(userId: string, event: unknown) {`, ...indent(b), "}"])),
@@ -231,12 +249,87 @@ export const typescriptProgram: fc.Arbitrary<string> = fc
 
 /** Fragments that push parsers into odd states: unclosed strings, stray dedents, BOMs, NULs. */
 const SOUP_TOKENS = [
-  "def ", "class ", "async ", "await ", "lambda", "try:", "except", "finally:", "if ", "else:", "elif ",
-  "function ", "=>", "const ", "let ", "import ", "from ", "export ", "default ", "interface ", "type ", "enum ",
-  "(", ")", "[", "]", "{", "}", ":", ";", ",", ".", "@", "*", "**", "?", "??", "||", "?.", "!", "<", ">", "</", "/>",
-  "'", '"', '"""', "'''", "`", "${", "#", "//", "/*", "*/", "\\", "\n", "\r\n", "\r", "\t", "    ", " ",
-  "\u0000", "\ufeff", "\u2028", "\u00e9", "\ud83d\ude00", "\ud800", "x", "broadcast_to_user", "send_json", "pushToUser",
-  "0x", "1e", "1_000", "f'", "r'", "b'", "u'", "# ssot-audit-ignore", "// ssot-audit-ignore[", "<script>",
+  "def ",
+  "class ",
+  "async ",
+  "await ",
+  "lambda",
+  "try:",
+  "except",
+  "finally:",
+  "if ",
+  "else:",
+  "elif ",
+  "function ",
+  "=>",
+  "const ",
+  "let ",
+  "import ",
+  "from ",
+  "export ",
+  "default ",
+  "interface ",
+  "type ",
+  "enum ",
+  "(",
+  ")",
+  "[",
+  "]",
+  "{",
+  "}",
+  ":",
+  ";",
+  ",",
+  ".",
+  "@",
+  "*",
+  "**",
+  "?",
+  "??",
+  "||",
+  "?.",
+  "!",
+  "<",
+  ">",
+  "</",
+  "/>",
+  "'",
+  '"',
+  '"""',
+  "'''",
+  "`",
+  "${",
+  "#",
+  "//",
+  "/*",
+  "*/",
+  "\\",
+  "\n",
+  "\r\n",
+  "\r",
+  "\t",
+  "    ",
+  " ",
+  "\u0000",
+  "\ufeff",
+  "\u2028",
+  "\u00e9",
+  "\ud83d\ude00",
+  "\ud800",
+  "x",
+  "broadcast_to_user",
+  "send_json",
+  "pushToUser",
+  "0x",
+  "1e",
+  "1_000",
+  "f'",
+  "r'",
+  "b'",
+  "u'",
+  "# ssot-audit-ignore",
+  "// ssot-audit-ignore[",
+  "<script>",
 ];
 
 /** Concatenated syntax fragments: text that is almost, but not quite, a program. */

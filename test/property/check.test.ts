@@ -68,13 +68,19 @@ describe("check over generated projects", () => {
           const second = await check(files);
           expect(comparable(second)).toEqual(comparable(first));
           findings += first.findings.length;
+          // Every path a report names is one of the project's files (root-relative, never ../).
+          for (const f of first.findings)
+            for (const file of [f.file, ...f.related.map((r) => r.file)]) expect(files[file], file).toBeDefined();
           for (const f of first.findings) rules.add(f.ruleId);
 
           const json = REPORTERS.json?.(first, { color: false, quiet: false }) ?? "";
           expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(first)));
-          const sarif = JSON.parse(REPORTERS.sarif?.(first, { color: false, quiet: false, rules: [] }) ?? "") as { runs: { results: unknown[] }[] };
+          const sarif = JSON.parse(REPORTERS.sarif?.(first, { color: false, quiet: false, rules: [] }) ?? "") as {
+            runs: { results: unknown[] }[];
+          };
           expect(sarif.runs[0]?.results.length).toBe(first.findings.length);
-          for (const format of ["stylish", "github", "junit"]) expect(typeof REPORTERS[format]?.(first, { color: false, quiet: false })).toBe("string");
+          for (const format of ["stylish", "github", "junit"])
+            expect(typeof REPORTERS[format]?.(first, { color: false, quiet: false })).toBe("string");
         }),
         fuzzParams(25),
       );
@@ -90,17 +96,23 @@ describe("check over generated projects", () => {
     async () => {
       let moved = 0;
       await fc.assert(
-        fc.asyncProperty(project, fc.nat(), unrelatedLines("python"), unrelatedLines("typescript"), async (files, pick, pyLines, tsLines) => {
-          const sources = Object.keys(files).filter((f) => /\.(py|ts)$/.test(f) && files[f] !== "");
-          const file = sources[pick % sources.length] ?? "app/service.py";
-          const inserted = `${(file.endsWith(".py") ? pyLines : tsLines).join("\n")}\n`;
-          const count = inserted.split("\n").length - 1;
-          const before = await check(files);
-          const after = await check({ ...files, [file]: inserted + (files[file] ?? "") });
-          expect(after.findings.map((f) => shiftBack(f, file, count))).toEqual(before.findings);
-          expect(after.parseErrors).toEqual(before.parseErrors.map((p) => (p.file === file ? { ...p, line: p.line + count } : p)));
-          moved += after.findings.filter((f) => f.file === file).length;
-        }),
+        fc.asyncProperty(
+          project,
+          fc.nat(),
+          unrelatedLines("python"),
+          unrelatedLines("typescript"),
+          async (files, pick, pyLines, tsLines) => {
+            const sources = Object.keys(files).filter((f) => /\.(py|ts)$/.test(f) && files[f] !== "");
+            const file = sources[pick % sources.length] ?? "app/service.py";
+            const inserted = `${(file.endsWith(".py") ? pyLines : tsLines).join("\n")}\n`;
+            const count = inserted.split("\n").length - 1;
+            const before = await check(files);
+            const after = await check({ ...files, [file]: inserted + (files[file] ?? "") });
+            expect(after.findings.map((f) => shiftBack(f, file, count))).toEqual(before.findings);
+            expect(after.parseErrors).toEqual(before.parseErrors.map((p) => (p.file === file ? { ...p, line: p.line + count } : p)));
+            moved += after.findings.filter((f) => f.file === file).length;
+          },
+        ),
         fuzzParams(25),
       );
       expect(moved).toBeGreaterThan(0);

@@ -32,7 +32,7 @@ function factsProblems(facts: Facts, text: string): string[] {
       return;
     }
     if (Array.isArray(value)) {
-      value.forEach((v, i) => walk(v, `${where}[${i}]`));
+      for (const [i, v] of value.entries()) walk(v, `${where}[${i}]`);
       return;
     }
     if (typeof value === "object") {
@@ -40,16 +40,20 @@ function factsProblems(facts: Facts, text: string): string[] {
       if (proto !== Object.prototype && proto !== null) problems.push(`${where}: not a plain object`);
       const o = value as Record<string, unknown>;
       if (typeof o.start === "number" && typeof o.end === "number") {
-        if (!(o.start >= 0 && o.start <= o.end && o.end <= text.length)) problems.push(`${where}: offsets ${o.start}..${o.end} outside 0..${text.length}`);
+        if (!(o.start >= 0 && o.start <= o.end && o.end <= text.length))
+          problems.push(`${where}: offsets ${o.start}..${o.end} outside 0..${text.length}`);
       }
       if (typeof o.line === "number") {
-        if (!(Number.isInteger(o.line) && o.line >= 1 && o.line <= maxLine)) problems.push(`${where}: line ${o.line} outside 1..${maxLine}`);
-        if (typeof o.endLine === "number" && !(o.endLine >= o.line && o.endLine <= maxLine)) problems.push(`${where}: endLine ${o.endLine} (line ${o.line}, last ${maxLine})`);
+        if (!(Number.isInteger(o.line) && o.line >= 1 && o.line <= maxLine))
+          problems.push(`${where}: line ${o.line} outside 1..${maxLine}`);
+        if (typeof o.endLine === "number" && !(o.endLine >= o.line && o.endLine <= maxLine))
+          problems.push(`${where}: endLine ${o.endLine} (line ${o.line}, last ${maxLine})`);
         if (typeof o.column === "number" && !(Number.isInteger(o.column) && o.column >= 1)) problems.push(`${where}: column ${o.column}`);
         // Spans carry both forms: they must name the same place.
         if (typeof o.start === "number" && typeof o.column === "number") {
           const at = index.position(o.start);
-          if (at.line !== o.line || at.column !== o.column) problems.push(`${where}: ${o.line}:${o.column} but offset ${o.start} is ${at.line}:${at.column}`);
+          if (at.line !== o.line || at.column !== o.column)
+            problems.push(`${where}: ${o.line}:${o.column} but offset ${o.start} is ${at.line}:${at.column}`);
         }
       }
       for (const [k, v] of Object.entries(o)) if (v !== undefined) walk(v, `${where}.${k}`);

@@ -6,6 +6,8 @@ import { type SpawnSyncOptions, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { vi } from "vitest";
+import { main } from "../../src/cli/program.js";
 import { REPO_ROOT } from "../fixtures/helpers.js";
 
 export { REPO_ROOT };
@@ -19,7 +21,10 @@ export interface Run {
 }
 
 /** `node [nodeArgs] bin/ssot-audit <args>` in `cwd`, colours off. */
-export function cli(args: readonly string[], options: { cwd: string; env?: Record<string, string>; nodeArgs?: string[]; input?: string }): Run {
+export function cli(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string>; nodeArgs?: string[]; input?: string },
+): Run {
   const spawnOptions: SpawnSyncOptions = {
     cwd: options.cwd,
     encoding: "utf8",
@@ -30,6 +35,27 @@ export function cli(args: readonly string[], options: { cwd: string; env?: Recor
   const r = spawnSync(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], spawnOptions);
   if (r.error) throw r.error;
   return { status: r.status, signal: r.signal, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/** Runs the CLI's `main()` in-process (the binary's code, without the start-up cost), capturing stdout and stderr. */
+export async function runMain(args: string[]): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const so = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  });
+  const se = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    err.push(String(chunk));
+    return true;
+  });
+  try {
+    const status = await main(args);
+    return { status, signal: null, stdout: out.join(""), stderr: err.join("") };
+  } finally {
+    so.mockRestore();
+    se.mockRestore();
+  }
 }
 
 /** The same, asynchronously (for tests that signal the process). */
@@ -75,7 +101,9 @@ export const STACK_LINE = /^\s+at .+[:(]/m;
 export function expectCleanFailure(run: Run): string {
   const lines = run.stderr.split("\n").filter((l) => l !== "");
   if (run.status !== 2 || lines.length !== 1 || STACK_LINE.test(run.stderr) || run.stdout !== "") {
-    throw new Error(`expected exit 2 with one line on stderr, got exit ${run.status}\nstderr:\n${run.stderr}\nstdout:\n${run.stdout.slice(0, 2000)}`);
+    throw new Error(
+      `expected exit 2 with one line on stderr, got exit ${run.status}\nstderr:\n${run.stderr}\nstdout:\n${run.stdout.slice(0, 2000)}`,
+    );
   }
   return lines[0] ?? "";
 }

@@ -19,7 +19,7 @@ const ODD_NAMES = [
   "name with spaces.py",
   "ünïcödé-模块-🙂.py",
   "<img src=x onerror=alert(1)>.py",
-  "\"quote's\".py",
+  '"quote\'s".py',
   "$(touch pwned).py",
   "`touch pwned2`.py",
   "-rf.py",
@@ -55,7 +55,8 @@ beforeAll(() => {
   const chunk = Buffer.alloc(line.length * 4096);
   for (let i = 0; i < 4096; i++) line.copy(chunk, i * line.length);
   const fd = fs.openSync(path.join(root, HUGE), "w");
-  for (let written = 0; written < HUGE_SIZE; written += chunk.length) fs.writeSync(fd, chunk, 0, Math.min(chunk.length, HUGE_SIZE - written));
+  for (let written = 0; written < HUGE_SIZE; written += chunk.length)
+    fs.writeSync(fd, chunk, 0, Math.min(chunk.length, HUGE_SIZE - written));
   fs.closeSync(fd);
 
   for (const name of ODD_NAMES) fs.writeFileSync(path.join(root, name), SINK_PY);

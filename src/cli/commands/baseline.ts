@@ -8,6 +8,7 @@ import { UsageError } from "../../files/errors.js";
 import { displayPath } from "../../files/paths.js";
 import { scopeOf } from "../../suppress/gate.js";
 import { type EngineFlags, engineOptions } from "../engine-flags.js";
+import { printable } from "../../util/terminal.js";
 import { writeFileAtomic } from "../output.js";
 import type { SetExit } from "../program.js";
 
@@ -65,7 +66,7 @@ async function baseline(paths: string[], flags: BaselineFlags): Promise<number> 
   if (result.growth.length > 0 && !flags.allowGrowth) {
     const lines = [
       `ssot-audit: ${shown} not updated: ${plural(result.growth.length, "finding")} not in the baseline, which only shrinks:`,
-      ...result.growth.map((f) => `  ${f.file}:${f.line}:${f.column}  ${f.ruleId}  ${f.message}`),
+      ...result.growth.map((f) => `  ${printable(f.file)}:${f.line}:${f.column}  ${f.ruleId}  ${printable(f.message)}`),
       "Fix them, suppress them with a reason (ssot-audit-ignore[rule-id]: why), or accept them with: ssot-audit baseline --allow-growth",
     ];
     process.stderr.write(`${lines.join("\n")}\n`);

@@ -4,6 +4,7 @@ import { type Command, Option } from "commander";
 import { toPosix } from "../../files/paths.js";
 import { colorDiff, unifiedDiff } from "../../fix/diff.js";
 import { FIXABLE_RULES, type FixResult, runFix } from "../../fix/engine.js";
+import { printable } from "../../util/terminal.js";
 import { useColor } from "../output.js";
 import type { SetExit } from "../program.js";
 
@@ -50,7 +51,7 @@ function toJson(result: FixResult, write: boolean): string {
 function manualLines(result: FixResult, c: InstanceType<typeof Chalk>): string[] {
   if (result.manual.length === 0) return [];
   const lines = [c.bold(`# ${plural(result.manual.length, "finding")} need${result.manual.length === 1 ? "s" : ""} manual migration:`)];
-  for (const m of result.manual) lines.push(`#   ${m.file}:${m.line}  ${c.dim(m.ruleId)}  ${m.reason}`);
+  for (const m of result.manual) lines.push(`#   ${printable(m.file)}:${m.line}  ${c.dim(m.ruleId)}  ${printable(m.reason)}`);
   return lines;
 }
 
@@ -87,8 +88,13 @@ async function fix(paths: string[], flags: FixFlags): Promise<number> {
 
   const edits = result.files.reduce((n, f) => n + f.units, 0);
   const summary: string[] = [];
+  if (result.concepts === 0)
+    summary.push(
+      err.yellow(`ssot-audit fix: the config defines no concepts, so there is nothing to fix (ssot-audit init writes one from discovery)`),
+    );
   if (write) {
-    if (result.git && !result.git.inside) summary.push(err.yellow(`ssot-audit: ${result.git.why ?? "not inside a git work tree"}: writing without version-control safety net`));
+    if (result.git && !result.git.inside)
+      summary.push(err.yellow(`ssot-audit: ${result.git.why ?? "not inside a git work tree"}: writing without version-control safety net`));
     const written = new Set(result.written);
     const units = result.files.filter((f) => written.has(f.file)).reduce((n, f) => n + f.units, 0);
     summary.push(
@@ -96,13 +102,19 @@ async function fix(paths: string[], flags: FixFlags): Promise<number> {
         ? `ssot-audit fix: nothing to fix under ${root}`
         : `ssot-audit fix: wrote ${plural(result.written.length, "file")} (${plural(units, "fix")}) under ${root}`,
     );
-    for (const f of result.written) summary.push(`  ${err.green("fixed")}    ${f}`);
+    for (const f of result.written) summary.push(`  ${err.green("fixed")}    ${printable(f)}`);
   } else {
-    summary.push(`ssot-audit fix: ${plural(edits, "fix")} in ${plural(result.files.length, "file")} under ${root} (dry run; --write applies them)`);
+    summary.push(
+      `ssot-audit fix: ${plural(edits, "fix")} in ${plural(result.files.length, "file")} under ${root} (dry run; --write applies them)`,
+    );
   }
-  for (const r of result.refused) summary.push(`  ${err.red("skipped")}  ${r.file}: ${r.reason}`);
-  if (result.manual.length > 0 && (write || flags.format === "json")) summary.push(`  ${plural(result.manual.length, "finding")} need manual migration (see the dry run)`);
-  if (result.available > 0) summary.push(`  ${plural(result.available, "suggestion")} available with --unsafe (duplicate bodies → delegates, try/except fallbacks collapsed)`);
+  for (const r of result.refused) summary.push(`  ${err.red("skipped")}  ${printable(r.file)}: ${printable(r.reason)}`);
+  if (result.manual.length > 0 && (write || flags.format === "json"))
+    summary.push(`  ${plural(result.manual.length, "finding")} need manual migration (see the dry run)`);
+  if (result.available > 0)
+    summary.push(
+      `  ${plural(result.available, "suggestion")} available with --unsafe (duplicate bodies → delegates, try/except fallbacks collapsed)`,
+    );
   if (!flags.quiet || write) process.stderr.write(`${summary.join("\n")}\n`);
   return write && result.refused.length > 0 ? 1 : 0;
 }
