@@ -64,10 +64,19 @@ export interface Finding {
   fingerprint: string;
   fixable: boolean;
   related: RelatedLocation[];
+  /** The edits `ssot-audit fix` would make for this finding (set when SARIF output is requested). */
+  fix?: FindingFix;
   /** Covered by the `--baseline` file: still listed, but not counted as active and never failing. */
   baselined?: true;
   /** Silenced by an inline `ssot-audit-ignore` comment: still listed, but not counted as active and never failing. */
   suppressed?: FindingSuppression;
+}
+
+/** A self-contained fix: its replacements (with the imports it needs) in the finding's file. */
+export interface FindingFix {
+  description: string;
+  /** 1-based regions of the current file and the text that replaces each. */
+  replacements: { line: number; column: number; endLine: number; endColumn: number; text: string }[];
 }
 
 /** How a finding was suppressed in the source (`ssot-audit-ignore[rule]: reason`). */

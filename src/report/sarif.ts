@@ -101,7 +101,22 @@ function result(f: Finding, ruleIndex: number, report: Report, options: Reporter
     });
   if (suppressions.length > 0) out.suppressions = suppressions;
   if (report.baseline) out.baselineState = f.baselined ? "unchanged" : "new";
-  // `fixes` go here once findings carry their edits; today the fixer computes them separately.
+  if (f.fix) {
+    out.fixes = [
+      {
+        description: { text: sentence(f.fix.description) },
+        artifactChanges: [
+          {
+            artifactLocation: { uri: uriOf(f.file, options), uriBaseId: SRCROOT },
+            replacements: f.fix.replacements.map((r) => ({
+              deletedRegion: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
+              ...(r.text ? { insertedContent: { text: r.text } } : {}),
+            })),
+          },
+        ],
+      },
+    ];
+  }
   out.properties = { concept: f.concept, confidence: f.confidence, fixable: f.fixable };
   return out;
 }

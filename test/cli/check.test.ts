@@ -84,6 +84,23 @@ describe("ssot-audit check (the real binary)", () => {
     expect(html.stdout.toLowerCase().startsWith("<!doctype html>")).toBe(true);
   });
 
+  it("puts the fixer's edits into SARIF results as fixes, and the log stays valid", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssot-cli-"));
+    const out = path.join(dir, "report.sarif");
+    expect(run(["check", "fixtures/python-broadcast", "-f", "sarif", "-o", out]).status).toBe(1);
+    type Result = { properties: { fixable: boolean }; fixes?: { artifactChanges: { replacements: { insertedContent?: { text: string } }[] }[] }[] };
+    const log = JSON.parse(fs.readFileSync(out, "utf8")) as { runs: { results: Result[] }[] };
+    const results = log.runs[0]?.results ?? [];
+    const withFixes = results.filter((r) => r.fixes);
+    expect(withFixes.length).toBeGreaterThan(0);
+    expect(withFixes.every((r) => r.properties.fixable)).toBe(true);
+    const inserted = withFixes.flatMap((r) => r.fixes?.[0]?.artifactChanges[0]?.replacements.map((x) => x.insertedContent?.text) ?? []);
+    expect(inserted).toContain("get_broadcast_service().broadcast_to_user");
+    const validate = spawnSync(path.join(ROOT, "node_modules/.bin/sarif-multitool"), ["validate", out], { encoding: "utf8" });
+    expect(validate.status).toBe(0);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it("lists the rules and prints a rule's doc", () => {
     const list = run(["rules"]);
     expect(list.status).toBe(0);

@@ -4,6 +4,7 @@ import type { Finding } from "../../engine/types.js";
 import { UsageError } from "../../files/errors.js";
 import { REPORTERS } from "../../report/index.js";
 import { renderMigrationReport } from "./report.js";
+import { attachFixes } from "../../fix/attach.js";
 import type { ReporterOptions } from "../../report/types.js";
 import { isActive } from "../../suppress/active.js";
 import { useColor, writeFileAtomic } from "../output.js";
@@ -107,6 +108,8 @@ async function check(paths: string[], flags: CheckFlags): Promise<number> {
   }).finally(engine.stop);
   const { report } = result;
   const needs = new Set(targets.map((t) => t.format));
+  // SARIF carries the edits `fix` would make (GitHub shows them as suggested changes).
+  if (needs.has("sarif")) await attachFixes(result);
   const base: ReporterOptions = {
     color: false,
     quiet: Boolean(flags.quiet),
