@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { type LoadedConfig, defaultConfig, findConfig, loadConfig } from "../config/load.js";
+import { CONFIG_FILE_NAMES, type LoadedConfig, defaultConfig, findConfig, loadConfig } from "../config/load.js";
 import { prepareCache } from "../cache/store.js";
 import { type SourceFile, discoverFiles } from "../files/discover.js";
 import { UsageError } from "../files/errors.js";
@@ -89,6 +89,11 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
 /** The run's config and the absolute paths it asks about (validated: they exist, inside the root). */
 export function resolveRequest(options: ProjectOptions): { loaded: LoadedConfig; requested: string[]; isRequested: (abs: string) => boolean } {
   const loaded = resolveRunConfig(options);
+  if (loaded.file) {
+    // Several config files in one folder: the first of CONFIG_FILE_NAMES wins; say so.
+    const ignored = CONFIG_FILE_NAMES.map((n) => path.join(path.dirname(loaded.file ?? ""), n)).filter((f) => f !== loaded.file && fs.existsSync(f));
+    if (ignored.length > 0) options.warn?.(`ssot-audit: using ${path.basename(loaded.file)}; ignoring ${ignored.map((f) => path.basename(f)).join(", ")} in the same folder`);
+  }
   const { rootDir } = loaded;
   const requested = (options.paths.length > 0 ? options.paths : ["."]).map((p) => path.resolve(options.cwd, p));
   for (const p of requested) {

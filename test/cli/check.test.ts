@@ -42,6 +42,17 @@ describe("ssot-audit check (the real binary)", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it("says which config it uses when one folder has several", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssot-cli-"));
+    fs.writeFileSync(path.join(dir, "ssot-audit.config.json"), "{}\n");
+    fs.writeFileSync(path.join(dir, "ssot-audit.config.yaml"), "concepts: {}\n");
+    fs.writeFileSync(path.join(dir, "a.py"), "x = 1\n");
+    const r = run(["check", dir, "-f", "json"]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain("using ssot-audit.config.json; ignoring ssot-audit.config.yaml in the same folder");
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it("writes the report to --output and nothing to stdout", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssot-cli-"));
     const out = path.join(dir, "report.json");
