@@ -25,6 +25,7 @@ import { hasLeftoverAffix, legacyMark } from "./fallbacks.js";
 import type { Candidate, CandidateLocation } from "./types.js";
 import { type DiscoveryView, calleeName, encloses } from "./view.js";
 import { STAND_IN_WORDS, familyName, ssotClaimIn, wordsOf } from "./vocabulary.js";
+import { compareText, plural } from "../util/text.js";
 
 const KIND_WEIGHT: Record<Candidate["kind"], number> = { class: 2, family: 2, "same-name": 1, clone: 1, fallback: 0 };
 
@@ -62,13 +63,7 @@ function pct(n: number): string {
   return `${Math.round(n * 100)}%`;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 export function compareRefs(a: DefRef, b: DefRef): number {
   return compareText(a.file, b.file) || a.def.span.line - b.def.span.line || compareText(a.def.qualifiedName, b.def.qualifiedName);

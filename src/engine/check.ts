@@ -15,6 +15,7 @@ import { type Project, type ProjectOptions, loadProject, resolveRunConfig } from
 import type { ConceptSummary, Report } from "../report/types.js";
 import { VERSION } from "../version.js";
 import type { Finding, RuleFinding, Severity } from "./types.js";
+import { compareText } from "../util/text.js";
 
 export interface CheckOptions extends ProjectOptions {
   /** Apply inline `ssot-audit-ignore` comments (default true; false: `--no-inline-ignore`). */
@@ -96,9 +97,6 @@ export function buildReport(
   };
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function findCanonical(model: ProjectModel, concept: ResolvedConcept, loaded: LoadedConfig) {
   const configName = loaded.file ? toPosix(path.relative(process.cwd(), loaded.file)) : "config";

@@ -7,6 +7,7 @@
  */
 import { isActive } from "../suppress/active.js";
 import type { Reporter } from "./types.js";
+import { plural } from "../util/text.js";
 
 /** Escapes a command's message (as `@actions/core` does). */
 export function escapeData(text: string): string {
@@ -28,9 +29,6 @@ function command(name: "error" | "warning" | "notice", properties: Properties, m
   return `::${name}${props ? ` ${props}` : ""}::${escapeData(message)}`;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
 
 export const githubReporter: Reporter = (report, options) => {
   const prefix = options.location?.prefix ?? "";

@@ -11,6 +11,9 @@ import { type TrendPoint, countsOf, remainingOf } from "../history/snapshot.js";
 import type { ClassifiedCall, ConceptAnalysis } from "../model/concepts.js";
 import { type DefRef, defKey } from "../model/types.js";
 import type { ConceptSummary, Report } from "./types.js";
+import { compareText, plural } from "../util/text.js";
+
+export { plural };
 
 /** A place in the code, 1-based. */
 export interface Location {
@@ -370,9 +373,6 @@ function defLocation(ref: DefRef): Location & { symbol: string } {
   return { file: ref.file, line: ref.def.span.line, column: ref.def.span.column, symbol: ref.def.qualifiedName };
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function compareLocations(a: Location, b: Location): number {
   return compareText(a.file, b.file) || a.line - b.line || a.column - b.column;
@@ -441,9 +441,6 @@ export function formatPercent(progress: number | undefined): string {
   return `${progress >= 1 ? 100 : Math.floor(progress * 100)}%`;
 }
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
-}
 
 /**
  * One checklist sentence for a task. `code` renders analysed text (symbols, files) and must

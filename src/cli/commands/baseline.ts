@@ -11,6 +11,7 @@ import { type EngineFlags, engineOptions } from "../engine-flags.js";
 import { printable } from "../../util/terminal.js";
 import { writeFileAtomic } from "../output.js";
 import type { SetExit } from "../program.js";
+import { plural } from "../../util/text.js";
 
 interface BaselineFlags extends EngineFlags {
   config?: string;
@@ -21,9 +22,6 @@ interface BaselineFlags extends EngineFlags {
   inlineIgnore?: boolean;
 }
 
-function plural(n: number, word: string, words = `${word}s`): string {
-  return `${n} ${n === 1 ? word : words}`;
-}
 
 /**
  * Writes the baseline when there is none; otherwise updates it under the ratchet: fixed

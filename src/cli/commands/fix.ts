@@ -7,6 +7,7 @@ import { FIXABLE_RULES, type FixResult, runFix } from "../../fix/engine.js";
 import { printable } from "../../util/terminal.js";
 import { useColor } from "../output.js";
 import type { SetExit } from "../program.js";
+import { plural } from "../../util/text.js";
 
 interface FixFlags {
   write?: boolean;
@@ -25,9 +26,6 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${n === 1 ? word : /(s|x|ch|sh)$/.test(word) ? `${word}es` : `${word}s`}`;
-}
 
 /** The JSON output: planned edits, manual items, refusals (and, per file, the diff). */
 function toJson(result: FixResult, write: boolean): string {
@@ -100,12 +98,12 @@ async function fix(paths: string[], flags: FixFlags): Promise<number> {
     summary.push(
       result.files.length === 0
         ? `ssot-audit fix: nothing to fix under ${root}`
-        : `ssot-audit fix: wrote ${plural(result.written.length, "file")} (${plural(units, "fix")}) under ${root}`,
+        : `ssot-audit fix: wrote ${plural(result.written.length, "file")} (${plural(units, "fix", "fixes")}) under ${root}`,
     );
     for (const f of result.written) summary.push(`  ${err.green("fixed")}    ${printable(f)}`);
   } else {
     summary.push(
-      `ssot-audit fix: ${plural(edits, "fix")} in ${plural(result.files.length, "file")} under ${root} (dry run; --write applies them)`,
+      `ssot-audit fix: ${plural(edits, "fix", "fixes")} in ${plural(result.files.length, "file")} under ${root} (dry run; --write applies them)`,
     );
   }
   for (const r of result.refused) summary.push(`  ${err.red("skipped")}  ${printable(r.file)}: ${printable(r.reason)}`);
