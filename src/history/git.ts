@@ -13,7 +13,7 @@
  * past code). A concept whose canonical did not exist yet at a commit is left out of that
  * snapshot. Tracked files are analysed as committed; `.gitignore` is not consulted.
  */
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
@@ -33,22 +33,19 @@ import { ProjectModel } from "../model/project.js";
 import type { FileEntry } from "../model/types.js";
 import { sampleEvenly } from "./sample.js";
 import { type Snapshot, snapshotOf } from "./snapshot.js";
+import { GitError, git as runGit } from "../git/run.js";
 
 /** The most commits `--git-history` analyses in one run. */
 export const MAX_GIT_SAMPLES = 100;
 
-const MAX_BUFFER = 512 * 1024 * 1024;
-
-/** Runs git and returns stdout; a failure becomes a `UsageError` with git's first stderr line. */
-function git(args: readonly string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile("git", [...args], { cwd, maxBuffer: MAX_BUFFER, encoding: "utf8" }, (error, stdout, stderr) => {
-      if (error) {
-        const why = stderr.split("\n").find((l) => l.trim()) ?? error.message;
-        reject(new UsageError(`git ${args[0] ?? ""} failed in ${cwd}: ${why.trim()}`));
-      } else resolve(stdout);
-    });
-  });
+/** Runs git (no shell) and returns stdout; a failure becomes a `UsageError` with git's first stderr line. */
+async function git(args: readonly string[], cwd: string): Promise<string> {
+  try {
+    return await runGit(cwd, args);
+  } catch (error) {
+    if (error instanceof GitError) throw new UsageError(`git ${args[0] ?? ""} failed in ${cwd}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** The commit checked out in `dir` (full id), or null outside a git repository or before the first commit. */
