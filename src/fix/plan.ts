@@ -16,6 +16,7 @@ import { collapseFallback, pythonDelegateBody, type SuggestionContext, typescrip
 import { inRanges, lineStartOf, overlaps } from "./text.js";
 import type { FixUnit, ManualItem, TextEdit } from "./types.js";
 import { TypeScriptSource } from "./typescript-source.js";
+import { suppresses } from "../suppress/inline.js";
 
 export interface FixOptions {
   /** Only these rules (default: every rule with a fix or suggestion). */
@@ -116,13 +117,7 @@ class Planner {
   }
 
   private suppressed(facts: FileFacts, ruleId: RuleId, line: number): boolean {
-    // Same semantics as `check`: a suppression without a reason has no effect.
-    return facts.suppressions.some(
-      (s) =>
-        Boolean(s.reason?.trim()) &&
-        (s.rules.length === 0 || s.rules.includes(ruleId)) &&
-        (s.scope === "file" || line === s.line || line === s.line + 1),
-    );
+    return facts.suppressions.some((s) => suppresses(s, ruleId, line));
   }
 
   private addManual(file: string, at: { line: number; start: number }, ruleId: RuleId, concept: string, reason: string): void {

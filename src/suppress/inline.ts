@@ -40,9 +40,24 @@ function marker(s: Suppression): string {
   return s.rules.length > 0 ? `${name}[${s.rules.join(", ")}]` : name;
 }
 
+/** Whether a suppression's place covers a line: the whole file, or its own line and the next. */
+function coversLine(s: Suppression, line: number): boolean {
+  return s.scope === "file" || line === s.line || line === s.line + 1;
+}
+
 function covers(c: Candidate, f: Finding): boolean {
   if (c.rules && !c.rules.includes(f.ruleId)) return false;
-  return c.s.scope === "file" || f.line === c.s.line || f.line === c.s.line + 1;
+  return coversLine(c.s, f.line);
+}
+
+/**
+ * Whether a suppression hides a finding of `ruleId` at `line` — the rule `check` applies, for
+ * commands that decide before findings exist (`fix`). A suppression without a reason hides nothing.
+ */
+export function suppresses(s: Suppression, ruleId: string, line: number): boolean {
+  if (!s.reason?.trim()) return false;
+  if (s.rules.length > 0 && !s.rules.includes(ruleId)) return false;
+  return coversLine(s, line);
 }
 
 /** Marks the findings hidden by inline suppressions and lists the suppressions' problems. */
