@@ -347,3 +347,31 @@ describe("fallbacks written as fall-through after a try", () => {
     expect(report.findings.filter((f) => f.ruleId === "legacy-fallback").map((f) => [f.file, f.line])).toEqual([["src/go.ts", 4]]);
   });
 });
+
+describe("logical assignment fallbacks (TS)", () => {
+  it("reports `x ??= legacy` and `x ||= legacy`, not `x ??= default`", async () => {
+    const code = dedent(`
+      import { pushToUser } from "./hub";
+      import { pushToUserCompat } from "./legacy";
+
+      type Push = (u: string) => number;
+      let push: Push | undefined = pushToUser;
+      push ??= pushToUserCompat;
+      let other: Push | undefined;
+      other ||= pushToUserCompat;
+      let label: string | undefined;
+      label ??= "anonymous";
+      export const r = [push, other, label];
+    `);
+    const { report } = await checkProject({
+      "ssot-audit.config.yaml": "concepts:\n  push:\n    canonical: src/hub.ts::pushToUser\n",
+      "src/hub.ts": "export function pushToUser(u: string) { return 1; }\n",
+      "src/legacy.ts": "export function pushToUserCompat(u: string) { console.log(u); return 0; }\n",
+      "src/wire.ts": code,
+    });
+    expect(report.findings.filter((f) => f.ruleId === "legacy-fallback").map((f) => [f.file, f.line])).toEqual([
+      ["src/wire.ts", lineOf(code, "push ??=")],
+      ["src/wire.ts", lineOf(code, "other ||=")],
+    ]);
+  });
+});

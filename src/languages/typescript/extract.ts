@@ -1077,6 +1077,17 @@ class FileExtractor {
   private binaryFacts(node: ts.BinaryExpression, ctx: Ctx): void {
     const op = node.operatorToken.kind;
     if (op === SK.EqualsToken) this.visitAssignment(node, ctx);
+    if (op === SK.QuestionQuestionEqualsToken || op === SK.BarBarEqualsToken) {
+      // `handler ??= legacyHandler`: the right side runs only when the left is missing.
+      this.addFallback({
+        kind: op === SK.BarBarEqualsToken ? "or" : "nullish",
+        span: this.spanOf(node),
+        primary: [this.rangeOf(node.left)],
+        fallback: [this.rangeOf(node.right)],
+        ...(ctx.enclosing !== undefined ? { enclosing: ctx.enclosing } : {}),
+      });
+      return;
+    }
     if (op !== SK.BarBarToken && op !== SK.QuestionQuestionToken) return;
     const parent = node.parent;
     // Only the outermost of a same-operator chain; `a || b || c` is `(a || b) || c`.
