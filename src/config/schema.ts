@@ -11,6 +11,8 @@ import path from "node:path";
 import { z } from "zod";
 import { languageOf } from "../files/language.js";
 import { RULE_IDS, type RuleId } from "./rule-ids.js";
+import { IDENTIFIER } from "../util/names.js";
+import { parseSinkPattern } from "../util/sink-pattern.js";
 
 /** Extra, non-JSON-Schema metadata about a node: how to describe what it expects in messages. */
 export const expectations = z.registry<{ expected: string }>();
@@ -31,7 +33,6 @@ export function showValue(value: unknown, max = 60): string {
 // ---------------------------------------------------------------------------------------------
 // Symbol references: `path/relative/to/config.ext::Qualified.name`
 
-const IDENTIFIER = /^[\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$_\u200C\u200D]*$/u;
 
 export interface SymbolRef {
   /** The file, relative to the config's folder, normalised, with `/` separators. */
@@ -73,15 +74,8 @@ export function parseSymbolRef(ref: string): SymbolRef | { error: string } {
 
 /** Why a sink pattern is invalid (a full `expected …, found …` message), or undefined if valid. */
 export function sinkPatternError(pattern: string): string | undefined {
-  const segments = pattern.split(".");
-  const valid = segments.every(
-    (segment) =>
-      segment === "*" ||
-      segment === "**" ||
-      IDENTIFIER.test(segment) ||
-      (segment.endsWith("()") && IDENTIFIER.test(segment.slice(0, -2))),
-  );
-  if (!valid) {
+  const segments = parseSinkPattern(pattern);
+  if (!segments) {
     return `expected a dotted member path whose segments are names, name(), * or ** (e.g. "**.send_json", "io.to().emit"), found ${showValue(pattern)}`;
   }
   if (segments.every((segment) => segment === "*" || segment === "**")) {

@@ -3,7 +3,7 @@ import type { Binding, CallSite, Definition, FallbackSite, ImportFact, Range, Re
 import type { ResolvedConcept as ConceptConfig } from "../config/schema.js";
 import { shapeSimilarity } from "../util/shape.js";
 import { normalizeName } from "../util/names.js";
-import { type SinkPattern, matchesSinkPrefix, parseSinkPattern } from "./sink-pattern.js";
+import { type SinkPattern, matchesSinkPrefix, parseSinkPattern } from "../util/sink-pattern.js";
 import type { ProjectModel } from "./project.js";
 import { type DefRef, type FileEntry, type Value, defKey } from "./types.js";
 
@@ -237,16 +237,21 @@ export class ConceptAnalyzer {
   private classifyCalls(nameKeys: Set<string>): ClassifiedCall[] {
     const result: ClassifiedCall[] = [];
     const canonicalRaw = this.canonical.def.name;
+    const interesting = (name: string) => nameKeys.has(normalizeName(name).key) || this.implAnyNames.has(name);
     for (const [file, entry] of this.files()) {
-      const aliases = localAliases(entry);
+      let aliases: Map<string, string> | undefined;
       for (const call of entry.facts.calls) {
         const last = call.callee.at(-1);
         if (!last) continue;
         const raw = last.replace(/\(\)$/, "");
+        if (!interesting(raw)) {
+          // `legacy_send(to)` after `from old import send_email_old as legacy_send`.
+          if (call.callee.length !== 1) continue;
+          aliases ??= localAliases(entry);
+          const original = aliases.get(raw);
+          if (!original || !interesting(original)) continue;
+        }
         const norm = normalizeName(raw);
-        const original = call.callee.length === 1 ? aliases.get(raw) : undefined;
-        const interesting = (n: string) => nameKeys.has(normalizeName(n).key) || this.implAnyNames.has(n);
-        if (!interesting(raw) && !(original && interesting(original))) continue;
         const target = this.model.resolveCallee(file, call);
         if (target.kind === "def") {
           const key = defKey(target.ref);

@@ -3,6 +3,9 @@
  * `_legacy_broadcast_to_user`, `broadcastToUserLegacy` and `broadcast_to_user_v2` are one name.
  */
 
+/** A Python or JS identifier (Unicode letters allowed, as both languages allow them). */
+export const IDENTIFIER = /^[\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$_\u200C\u200D]*$/u;
+
 /** Words that mark a copy kept for compatibility rather than a different capability. */
 export const LEGACY_WORDS: ReadonlySet<string> = new Set([
   "legacy",

@@ -5,15 +5,18 @@
  * `os.environ.get("X")` is one use of `os.environ`.
  */
 
+import { IDENTIFIER } from "./names.js";
+
 export type SinkPattern = readonly string[];
 
-const SEGMENT = /^(\*\*|\*|[A-Za-z_$][\w$]*(\(\))?)$/;
+function isSegment(segment: string): boolean {
+  return segment === "*" || segment === "**" || IDENTIFIER.test(segment.endsWith("()") ? segment.slice(0, -2) : segment);
+}
 
 /** Splits a pattern into segments, or returns undefined when it is not a valid pattern. */
 export function parseSinkPattern(pattern: string): SinkPattern | undefined {
   const segments = pattern.split(".");
-  if (segments.length === 0 || !segments.every((s) => SEGMENT.test(s))) return undefined;
-  return segments;
+  return segments.every(isSegment) ? segments : undefined;
 }
 
 function segmentMatches(pattern: string, segment: string): boolean {
