@@ -9,6 +9,7 @@ import { cacheSalt } from "../cache/salt.js";
 import { type CacheConfig, FactsCache } from "../cache/store.js";
 import type { ExtractOptions, FileFacts, Language } from "../facts/types.js";
 import { readSourceSync, type SourceText } from "../files/read.js";
+import { failedFacts } from "../facts/failed.js";
 
 export interface FileTask {
   /** Absolute path. */
@@ -122,22 +123,6 @@ function readFile(path: string): SourceText | { skip: string } {
   return readSourceSync(path);
 }
 
-function emptyFacts(base: Pick<FileFacts, "file" | "language" | "hash" | "bom" | "eol">, lines: number, message: string): FileFacts {
-  return {
-    ...base,
-    lines,
-    definitions: [],
-    calls: [],
-    references: [],
-    imports: [],
-    exports: [],
-    bindings: [],
-    fallbacks: [],
-    suppressions: [],
-    parseErrors: [{ line: 1, message }],
-  };
-}
-
 async function processFile(file: FileTask, task: BatchTask, cache: FactsCache | undefined): Promise<FileResult> {
   const read = readFile(file.path);
   if ("skip" in read) return { kind: "skipped", reason: read.skip };
@@ -163,7 +148,7 @@ async function processFile(file: FileTask, task: BatchTask, cache: FactsCache | 
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
     warning = `ssot-audit: internal error while extracting ${file.rel} (please report):\n${err.stack ?? err.message}`;
-    facts = emptyFacts(base, read.text.split("\n").length, `internal extractor error: ${err.message}`);
+    facts = failedFacts(base, read.text.split("\n").length, `internal extractor error: ${err.message}`);
   }
   if (!cache && !task.encode) return { kind: "facts", facts, hit: false, ...(warning ? { warning } : {}) };
   const encoded = encodeFacts(facts, read.text);

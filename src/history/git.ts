@@ -34,6 +34,7 @@ import type { FileEntry } from "../model/types.js";
 import { sampleEvenly } from "./sample.js";
 import { type Snapshot, snapshotOf } from "./snapshot.js";
 import { GitError, git as runGit } from "../git/run.js";
+import { failedFacts } from "../facts/failed.js";
 
 /** The most commits `--git-history` analyses in one run. */
 export const MAX_GIT_SAMPLES = 100;
@@ -245,19 +246,7 @@ async function extractBlob(f: TreeFile, bytes: Buffer, parseBudgetMs: number, wa
     return { ...facts, ...base };
   } catch (error) {
     warn(`ssot-audit: internal error while extracting ${f.rel} from git (please report): ${(error as Error).message}`);
-    return {
-      ...base,
-      lines: read.text.split("\n").length,
-      definitions: [],
-      calls: [],
-      references: [],
-      imports: [],
-      exports: [],
-      bindings: [],
-      fallbacks: [],
-      suppressions: [],
-      parseErrors: [{ line: 1, message: `internal extractor error: ${(error as Error).message}` }],
-    };
+    return failedFacts(base, read.text.split("\n").length, `internal extractor error: ${(error as Error).message}`);
   }
 }
 
