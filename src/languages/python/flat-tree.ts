@@ -1,5 +1,5 @@
 import type { Tree } from "web-tree-sitter";
-import { K, type PythonGrammar } from "./grammar.js";
+import { K, type PythonGrammar, type RawCursorApi } from "./grammar.js";
 
 const TS_ERROR_SYMBOL = 65535;
 
@@ -166,10 +166,11 @@ export class FlatTree {
 }
 
 /** Copies a web-tree-sitter tree into a FlatTree with one cursor walk. */
-export function flatten(tree: Tree, grammar: PythonGrammar, textLength: number): FlatTree {
+export function flatten(tree: Tree, grammar: PythonGrammar, textLength: number, options: { publicApi?: boolean } = {}): FlatTree {
   // Ordinary Python has about one node per three characters.
   const flat = new FlatTree(grammar, Math.ceil(textLength / 2.5) + 64);
   const hasError = tree.rootNode.hasError;
+  if (grammar.raw && !options.publicApi) return flattenRaw(tree, grammar.raw, flat, hasError);
   const { leafOf, fieldParentOf, namedOf } = grammar;
   const c = tree.walk();
   try {
@@ -203,5 +204,52 @@ export function flatten(tree: Tree, grammar: PythonGrammar, textLength: number):
     }
   } finally {
     c.delete();
+  }
+}
+
+/**
+ * The same walk through the runtime's own cursor functions (see `RawCursorApi`): the cursor lives
+ * in the runtime's transfer buffer for the whole walk, so nothing else may call web-tree-sitter
+ * until it returns. About twice as fast as the public API.
+ */
+function flattenRaw(tree: Tree, raw: RawCursorApi, flat: FlatTree, hasError: boolean): FlatTree {
+  const { leafOf, fieldParentOf, namedOf } = flat.grammar;
+  const t = (tree as unknown as { 0: number })[0];
+  const cursor = tree.walk();
+  // Reading a property copies the new cursor into the transfer buffer; from here on the raw
+  // functions keep it there.
+  cursor.nodeTypeId;
+  try {
+    const add = (parent: number): number => {
+      const typeId = raw._ts_tree_cursor_current_node_type_id_wasm(t);
+      const located = hasError || namedOf[typeId] === 1;
+      const start = located ? raw._ts_tree_cursor_start_index_wasm(t) : -1;
+      const end = located ? raw._ts_tree_cursor_end_index_wasm(t) : -1;
+      const field = parent >= 0 && fieldParentOf[flat.typeId(parent)] === 1 ? raw._ts_tree_cursor_current_field_id_wasm(t) : 0;
+      const missing = hasError && start === end && raw._ts_tree_cursor_current_node_is_missing_wasm(t) === 1;
+      return flat.add(parent, typeId, field, start, end, missing);
+    };
+    let idx = add(-1);
+    for (;;) {
+      if ((hasError || leafOf[flat.typeId(idx)] !== 1) && raw._ts_tree_cursor_goto_first_child_wasm(t) === 1) {
+        idx = add(idx);
+        continue;
+      }
+      for (;;) {
+        flat.setAfter(idx, flat.count);
+        if (raw._ts_tree_cursor_goto_next_sibling_wasm(t) === 1) {
+          idx = add(flat.parent(idx));
+          break;
+        }
+        if (raw._ts_tree_cursor_goto_parent_wasm(t) !== 1) return flat;
+        idx = flat.parent(idx);
+      }
+    }
+  } finally {
+    // The JS object's copy of the cursor is stale (the C side may have moved its stack): free the
+    // cursor from the transfer buffer and leave the JS object empty, never `cursor.delete()`.
+    raw._ts_tree_cursor_delete_wasm(t);
+    const handle = cursor as unknown as { 0: number; 1: number; 2: number; 3: number };
+    handle[0] = handle[1] = handle[2] = handle[3] = 0;
   }
 }

@@ -188,9 +188,47 @@ export interface PythonGrammar {
   fieldParentOf: Uint8Array;
   /** Field ids by field name (0 when the grammar lacks the field). */
   F: { readonly [P in FieldName]: number };
+  /** The runtime's cursor entry points, when reachable (see `RawCursorApi`). */
+  raw?: RawCursorApi;
 }
 
-function buildGrammar(language: Language): PythonGrammar {
+/**
+ * The tree-sitter runtime's own cursor functions. web-tree-sitter's `TreeCursor` copies the
+ * cursor between JS and WASM memory around every call (four `setValue`s and four `getValue`s);
+ * the C side already keeps the cursor in its transfer buffer between calls, so a walk that makes
+ * no other web-tree-sitter calls can use these directly at a fraction of the cost. Each takes the
+ * tree's address and works on the cursor in the transfer buffer.
+ */
+export interface RawCursorApi {
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+  _ts_tree_cursor_delete_wasm(tree: number): void;
+}
+
+const RAW_CURSOR_FUNCTIONS = [
+  "_ts_tree_cursor_goto_first_child_wasm",
+  "_ts_tree_cursor_goto_next_sibling_wasm",
+  "_ts_tree_cursor_goto_parent_wasm",
+  "_ts_tree_cursor_current_node_type_id_wasm",
+  "_ts_tree_cursor_current_field_id_wasm",
+  "_ts_tree_cursor_current_node_is_missing_wasm",
+  "_ts_tree_cursor_start_index_wasm",
+  "_ts_tree_cursor_end_index_wasm",
+  "_ts_tree_cursor_delete_wasm",
+] as const;
+
+/** The emscripten module object, when it exposes every raw cursor function. */
+function rawCursorApi(runtime: Record<string, unknown>): RawCursorApi | undefined {
+  return RAW_CURSOR_FUNCTIONS.every((name) => typeof runtime[name] === "function") ? (runtime as unknown as RawCursorApi) : undefined;
+}
+
+function buildGrammar(language: Language, raw: RawCursorApi | undefined): PythonGrammar {
   const types = language.types;
   const errorTypeId = types.length;
   const size = types.length + 1;
@@ -237,7 +275,7 @@ function buildGrammar(language: Language): PythonGrammar {
     const token = shapeToken[id];
     shapeId[id] = token ? shapeTokenId(token) : 0;
   }
-  return { language, errorTypeId, typeNames, kindOf, namedOf, shapeToken, shapeId, literalOf, leafOf, fieldParentOf, F };
+  return { language, errorTypeId, typeNames, kindOf, namedOf, shapeToken, shapeId, literalOf, leafOf, fieldParentOf, F, ...(raw ? { raw } : {}) };
 }
 
 let grammarPromise: Promise<PythonGrammar> | undefined;
@@ -246,9 +284,13 @@ let grammarPromise: Promise<PythonGrammar> | undefined;
 export function loadPythonGrammar(): Promise<PythonGrammar> {
   if (!grammarPromise) {
     grammarPromise = (async () => {
-      await Parser.init();
+      // Emscripten builds the runtime *in* the options object it is given (`Module = moduleArg`),
+      // so the object passed here ends up holding the raw entry points. When the runtime was
+      // initialised elsewhere first, it stays empty and the walk uses the public cursor API.
+      const runtime: Record<string, unknown> = {};
+      await Parser.init(runtime);
       const wasm = createRequire(import.meta.url).resolve("tree-sitter-python/tree-sitter-python.wasm");
-      return buildGrammar(await Language.load(wasm));
+      return buildGrammar(await Language.load(wasm), rawCursorApi(runtime));
     })();
     // Let a later call retry when loading failed (e.g. a transient I/O error).
     grammarPromise.catch(() => {
