@@ -275,7 +275,20 @@ function buildGrammar(language: Language, raw: RawCursorApi | undefined): Python
     const token = shapeToken[id];
     shapeId[id] = token ? shapeTokenId(token) : 0;
   }
-  return { language, errorTypeId, typeNames, kindOf, namedOf, shapeToken, shapeId, literalOf, leafOf, fieldParentOf, F, ...(raw ? { raw } : {}) };
+  return {
+    language,
+    errorTypeId,
+    typeNames,
+    kindOf,
+    namedOf,
+    shapeToken,
+    shapeId,
+    literalOf,
+    leafOf,
+    fieldParentOf,
+    F,
+    ...(raw ? { raw } : {}),
+  };
 }
 
 let grammarPromise: Promise<PythonGrammar> | undefined;
