@@ -36,7 +36,8 @@ function packageVersion(request: string): string {
 /** Source folders (relative to `src/`, or `dist/src/` when built) whose code shapes the facts. */
 const EXTRACTION_CODE = ["languages", "util", "facts", "cache/codec", "files/read", "engine/worker-task"];
 
-function hashCode(hash: ReturnType<typeof createHash>): void {
+/** Hashes the code under the given parts (paths relative to the `src/` folder, files or folders). */
+function hashCode(hash: ReturnType<typeof createHash>, parts: readonly string[] = EXTRACTION_CODE): void {
   const srcRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
   const files: string[] = [];
   const walk = (abs: string): void => {
@@ -52,7 +53,7 @@ function hashCode(hash: ReturnType<typeof createHash>): void {
       else if (/\.(js|ts)$/.test(e.name)) files.push(child);
     }
   };
-  for (const part of EXTRACTION_CODE) {
+  for (const part of parts) {
     const abs = path.join(srcRoot, part);
     if (fs.existsSync(abs)) walk(abs);
     else for (const ext of [".js", ".ts"]) if (fs.existsSync(abs + ext)) files.push(abs + ext);
@@ -82,5 +83,24 @@ export function cacheSalt(options: ExtractOptions): string {
     hashCode(hash);
     codeSalt = hash.digest("hex");
   }
-  return createHash("sha1").update(codeSalt).update(JSON.stringify({ parseBudgetMs: options.parseBudgetMs })).digest("hex").slice(0, 20);
+  return createHash("sha1")
+    .update(codeSalt)
+    .update(JSON.stringify({ parseBudgetMs: options.parseBudgetMs }))
+    .digest("hex")
+    .slice(0, 20);
+}
+
+let analysisCode: string | undefined;
+
+/**
+ * The salt of a whole-run result (`cache/run-memo.ts`): the extraction salt plus every line of
+ * analysis code (model, rules, engine, reports), so that any change to the tool invalidates it.
+ */
+export function analysisSalt(options: ExtractOptions): string {
+  if (analysisCode === undefined) {
+    const hash = createHash("sha1");
+    hashCode(hash, ["", "../rules"]);
+    analysisCode = hash.digest("hex");
+  }
+  return createHash("sha1").update(cacheSalt(options)).update(analysisCode).digest("hex").slice(0, 20);
 }

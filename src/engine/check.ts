@@ -11,11 +11,17 @@ import { toPosix } from "../files/paths.js";
 import { changedFiles } from "../git/changed.js";
 import { isActive } from "../suppress/active.js";
 import { type GateResult, applyGate, loadBaselineOption, restrictToChanged } from "../suppress/gate.js";
-import { type Project, type ProjectOptions, loadProject, resolveRunConfig } from "./project.js";
+import { type Project, type ProjectOptions, discoverProject, loadProject, resolveRequest, resolveRunConfig } from "./project.js";
+import type { CacheConfig } from "../cache/store.js";
 import type { ConceptSummary, Report } from "../report/types.js";
 import { VERSION } from "../version.js";
 import type { Finding, RuleFinding, Severity } from "./types.js";
 import { compareText } from "../util/text.js";
+import { analysisSalt } from "../cache/salt.js";
+import { prepareCache } from "../cache/store.js";
+import { readRunMemo, runMemoKey, writeRunMemo } from "../cache/run-memo.js";
+import { hashSourceSync } from "../files/read.js";
+import { printable } from "../util/terminal.js";
 
 export interface CheckOptions extends ProjectOptions {
   /** Apply inline `ssot-audit-ignore` comments (default true; false: `--no-inline-ignore`). */
@@ -64,6 +70,78 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   return { report, project, concepts };
 }
 
+/** A check's report, and the full analysis behind it unless the report came from the run memo. */
+export interface CheckReportResult {
+  report: Report;
+  rootDir: string;
+  /** Absent when the report was served from the run memo (nothing changed since a previous run). */
+  analysis?: CheckResult;
+}
+
+/**
+ * `runCheck` for callers that may do with the report alone (`useMemo`: the json, stylish, github
+ * and junit formats): with the cache on, a run whose inputs all equal a previous run's returns
+ * that run's report from the run memo (`cache/run-memo.ts`) without loading any facts. Runs that
+ * depend on git state (`--changed-since`) or on shard files (`--facts`) always analyse.
+ */
+export async function runCheckReport(options: CheckOptions, { useMemo = true }: { useMemo?: boolean } = {}): Promise<CheckReportResult> {
+  const started = performance.now();
+  const memo = useMemo && options.cache && !options.changedSince && !options.factsFiles ? await memoKeyFor(options) : undefined;
+  if (memo) {
+    const report = readRunMemo(memo.cache, memo.key);
+    if (report) {
+      // The warnings the analysis would print.
+      for (const note of memo.notes) options.warn?.(note);
+      for (const s of report.skipped) options.warn?.(`ssot-audit: skipped ${printable(s.file)}: ${s.reason}`);
+      report.summary.durationMs = Math.round(performance.now() - started);
+      return { report, rootDir: memo.rootDir };
+    }
+  }
+  // A run that warned about more than skipped files (an extractor's internal error …) is not
+  // memoised: the next run must warn again.
+  let warnings = 0;
+  const analysis = await runCheck({ ...options, warn: (m) => (warnings++, options.warn?.(m)) });
+  if (memo && warnings === memo.notes.length + analysis.report.skipped.length) writeRunMemo(memo.cache, memo.key, analysis.report);
+  return { report: analysis.report, rootDir: analysis.project.loaded.rootDir, analysis };
+}
+
+/** The run memo's key for a check: discovers the files and hashes each (no parsing). */
+async function memoKeyFor(options: CheckOptions): Promise<{ key: string; cache: CacheConfig; rootDir: string; notes: string[] } | undefined> {
+  // Warnings about the config (printed by the analysis itself on a miss).
+  const notes: string[] = [];
+  const { loaded, requested } = resolveRequest({ ...options, warn: (m) => notes.push(m) });
+  const location = options.cacheLocation !== undefined ? path.resolve(options.cwd, options.cacheLocation) : undefined;
+  const prepared = prepareCache(loaded.rootDir, location);
+  if (!("config" in prepared)) return undefined;
+  const sources = await discoverProject(loaded);
+  const files: { rel: string; isTest: boolean; hash: string }[] = [];
+  for (const source of sources.files) {
+    const read = hashSourceSync(source.path);
+    // Unreadable now: let the full run decide what that means.
+    if (!("hash" in read)) return undefined;
+    files.push({ rel: source.rel, isTest: source.isTest, hash: read.hash });
+  }
+  let baseline: { rel: string; hash: string } | undefined;
+  if (options.baselineFile) {
+    const abs = path.resolve(options.cwd, options.baselineFile);
+    const read = hashSourceSync(abs);
+    if (!("hash" in read)) return undefined;
+    baseline = { rel: toPosix(path.relative(loaded.rootDir, abs)), hash: read.hash };
+  }
+  const key = runMemoKey({
+    salt: analysisSalt({ parseBudgetMs: loaded.config.parseBudgetMs }),
+    config: loaded.config,
+    requested: requested.map((p) => toPosix(path.relative(loaded.rootDir, p))),
+    // Paths in messages (the baseline's, the config's) are relative to the working directory.
+    cwd: toPosix(path.relative(loaded.rootDir, options.cwd)),
+    files,
+    skipped: sources.skipped,
+    inlineIgnore: options.inlineIgnore !== false,
+    ...(baseline ? { baseline } : {}),
+  });
+  return { key, cache: prepared.config, rootDir: loaded.rootDir, notes };
+}
+
 /** Assembles the versioned report from the analysis. */
 export function buildReport(
   project: Project,
@@ -97,14 +175,17 @@ export function buildReport(
   };
 }
 
-
 function findCanonical(model: ProjectModel, concept: ResolvedConcept, loaded: LoadedConfig) {
   const configName = loaded.file ? toPosix(path.relative(process.cwd(), loaded.file)) : "config";
   const keyPath = `concepts.${concept.id}.canonical`;
   const entry = model.entry(concept.canonicalFile);
   if (!entry) {
     throw new ConfigError(configName, [
-      { keyPath, path: ["concepts", concept.id, "canonical"], message: `file "${concept.canonicalFile}" is not among the analysed files (relative to ${toPosix(loaded.rootDir)})` },
+      {
+        keyPath,
+        path: ["concepts", concept.id, "canonical"],
+        message: `file "${concept.canonicalFile}" is not among the analysed files (relative to ${toPosix(loaded.rootDir)})`,
+      },
     ]);
   }
   const def = model.definition(concept.canonicalFile, concept.canonicalSymbol);
@@ -116,7 +197,10 @@ function findCanonical(model: ProjectModel, concept: ResolvedConcept, loaded: Lo
     const dot = concept.canonicalSymbol.lastIndexOf(".");
     const cls = dot > 0 ? model.definition(concept.canonicalFile, concept.canonicalSymbol.slice(0, dot)) : undefined;
     if (cls?.kind === "class") {
-      const inherited = model.member({ kind: "instance", cls: { file: concept.canonicalFile, def: cls } }, concept.canonicalSymbol.slice(dot + 1));
+      const inherited = model.member(
+        { kind: "instance", cls: { file: concept.canonicalFile, def: cls } },
+        concept.canonicalSymbol.slice(dot + 1),
+      );
       if (inherited.kind === "def") suggestion = `; it is inherited: use "${inherited.ref.file}::${inherited.ref.def.qualifiedName}"`;
     }
     throw new ConfigError(configName, [
@@ -165,7 +249,10 @@ function toFinding(ruleId: Finding["ruleId"], severity: Severity, raw: RuleFindi
 
 /** Stable across unrelated edits: never includes a line number. */
 export function fingerprint(ruleId: string, raw: Pick<RuleFinding, "concept" | "file" | "symbol" | "fingerprintText">): string {
-  return createHash("sha256").update([ruleId, raw.concept, raw.file, raw.symbol, raw.fingerprintText].join("\0")).digest("hex").slice(0, 20);
+  return createHash("sha256")
+    .update([ruleId, raw.concept, raw.file, raw.symbol, raw.fingerprintText].join("\0"))
+    .digest("hex")
+    .slice(0, 20);
 }
 
 /** The same rule reporting the same node twice (e.g. two concepts sharing a sink) is one finding per concept. */
@@ -209,4 +296,3 @@ function summarizeConcept(c: ConceptAnalysis, model: ProjectModel): ConceptSumma
     sinkCalls: c.sinkUses.filter((s) => counted(s.file)).length,
   };
 }
-

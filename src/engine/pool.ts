@@ -15,6 +15,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { decodeFacts } from "../cache/codec.js";
+import { StringPool, internFacts } from "../facts/intern.js";
 import type { CacheConfig } from "../cache/store.js";
 import type { ExtractOptions, FileFacts } from "../facts/types.js";
 import type { SourceFile } from "../files/discover.js";
@@ -111,6 +112,7 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
   const stats: ExtractionStats = { files: sources.length, parsed: 0, cacheHits: 0, threads };
   const progress: ExtractionProgress = { total: sources.length, done: 0, cacheHits: 0 };
   const warned = new Set<string>();
+  const strings = new StringPool();
 
   const accept = (batch: readonly number[], result: BatchResult): void => {
     if (result.cacheError !== undefined && stats.cacheError === undefined) stats.cacheError = result.cacheError;
@@ -126,7 +128,7 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
           opts.warn?.(r.warning);
         }
         const facts = r.facts ?? (r.encoded !== undefined ? decodeFacts(r.encoded) : undefined);
-        if (facts) outcomes[index] = { facts };
+        if (facts) outcomes[index] = { facts: internFacts(facts, strings) };
       } else stats.parsed++;
       progress.done++;
     });

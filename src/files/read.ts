@@ -73,25 +73,35 @@ export async function readSource(absPath: string): Promise<ReadResult> {
   return decodeSource(bytes);
 }
 
-/** `readSource`, synchronously (for worker threads). */
-export function readSourceSync(absPath: string): ReadResult {
+/** A file's bytes, opened as `readSource` opens it, or why it cannot be read. */
+function readBytesSync(absPath: string): Buffer | { skip: string } {
   let fd: number;
   try {
     fd = fsSync.openSync(absPath, OPEN_FLAGS);
   } catch (error) {
     return unreadable(error);
   }
-  let bytes: Buffer;
   try {
     const stats = fsSync.fstatSync(fd);
     if (!stats.isFile()) return notRegular(stats);
-    bytes = fsSync.readFileSync(fd);
+    return fsSync.readFileSync(fd);
   } catch (error) {
     return unreadable(error);
   } finally {
     fsSync.closeSync(fd);
   }
-  return decodeSource(bytes);
+}
+
+/** `readSource`, synchronously (for worker threads). */
+export function readSourceSync(absPath: string): ReadResult {
+  const bytes = readBytesSync(absPath);
+  return Buffer.isBuffer(bytes) ? decodeSource(bytes) : bytes;
+}
+
+/** `SourceText.hash` of a file without decoding it, or why it cannot be read. */
+export function hashSourceSync(absPath: string): { hash: string } | { skip: string } {
+  const bytes = readBytesSync(absPath);
+  return Buffer.isBuffer(bytes) ? { hash: createHash("sha1").update(bytes).digest("hex") } : bytes;
 }
 
 /** Decode file bytes (see `readSource`). */

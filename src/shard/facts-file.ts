@@ -8,6 +8,7 @@
  * file with its facts (`src/facts/types.ts`), sorted by path. One line per file keeps every
  * string small however large the shard.
  */
+import { StringPool, internFacts } from "../facts/intern.js";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -128,6 +129,7 @@ export function readShardFacts(
   const seenFiles = new Set<string>();
   const merged: { facts: FileFacts; isTest: boolean }[] = [];
   const skipped = new Map<string, string>();
+  const strings = new StringPool();
   let count: number | undefined;
   for (const name of files) {
     const abs = path.resolve(cwd, name);
@@ -159,6 +161,11 @@ export function readShardFacts(
       if (typeof facts?.file !== "string" || !Array.isArray(facts.definitions)) throw new UsageError(`${name}: line ${i + 1} is not a file's facts`);
       if (seenFiles.has(facts.file)) throw new UsageError(`${facts.file} appears in two facts files`);
       seenFiles.add(facts.file);
+      try {
+        internFacts(facts, strings);
+      } catch {
+        throw new UsageError(`${name}: line ${i + 1} is not a file's facts`);
+      }
       merged.push({ facts, isTest: isTest(facts.file) });
     }
   }

@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { runCheck } from "../../engine/check.js";
+import { runCheckReport } from "../../engine/check.js";
 import type { Finding } from "../../engine/types.js";
 import { UsageError } from "../../files/errors.js";
 import { REPORTERS } from "../../report/index.js";
@@ -91,34 +91,42 @@ async function check(paths: string[], flags: CheckFlags): Promise<number> {
       shard: flags.shard,
       factsOut: flags.factsOut,
     }).finally(engine.stop);
-    warn(`ssot-audit: shard ${flags.shard.index}/${flags.shard.count}: facts of ${shard.files} of ${shard.total} files written to ${flags.factsOut}`);
+    warn(
+      `ssot-audit: shard ${flags.shard.index}/${flags.shard.count}: facts of ${shard.files} of ${shard.total} files written to ${flags.factsOut}`,
+    );
     return 0;
   }
   const targets = planOutputs(flags.format ?? [], flags.output ?? [], cwd);
-  const result = await runCheck({
-    paths: paths.length > 0 ? paths : ["."],
-    cwd,
-    ...(flags.config ? { configPath: flags.config } : {}),
-    warn,
-    inlineIgnore: flags.inlineIgnore !== false,
-    ...(flags.baseline ? { baselineFile: flags.baseline } : {}),
-    ...(flags.changedSince ? { changedSince: flags.changedSince } : {}),
-    ...engine.options,
-    ...(flags.facts ? { factsFiles: flags.facts } : {}),
-  }).finally(engine.stop);
-  const { report } = result;
   const needs = new Set(targets.map((t) => t.format));
+  // These formats render more than the report (the fixes, the migration report): they need the
+  // whole analysis, so they never take a report from the run memo.
+  const needsAnalysis = needs.has("sarif") || needs.has("markdown") || needs.has("html");
+  const { report, rootDir, analysis } = await runCheckReport(
+    {
+      paths: paths.length > 0 ? paths : ["."],
+      cwd,
+      ...(flags.config ? { configPath: flags.config } : {}),
+      warn,
+      inlineIgnore: flags.inlineIgnore !== false,
+      ...(flags.baseline ? { baselineFile: flags.baseline } : {}),
+      ...(flags.changedSince ? { changedSince: flags.changedSince } : {}),
+      ...engine.options,
+      ...(flags.facts ? { factsFiles: flags.facts } : {}),
+    },
+    { useMemo: !needsAnalysis },
+  ).finally(engine.stop);
   // SARIF carries the edits `fix` would make (GitHub shows them as suggested changes).
-  if (needs.has("sarif")) await attachFixes(result);
+  if (needs.has("sarif") && analysis) await attachFixes(analysis);
   const base: ReporterOptions = {
     color: false,
     quiet: Boolean(flags.quiet),
     ...(needs.has("sarif") || needs.has("junit") ? { rules: loadRuleDocs() } : {}),
-    ...(needs.has("sarif") || needs.has("github") ? { location: await reportLocation(result.project.loaded.rootDir) } : {}),
+    ...(needs.has("sarif") || needs.has("github") ? { location: await reportLocation(rootDir) } : {}),
   };
   for (const target of targets) {
     if (target.format === "markdown" || target.format === "html") {
-      const { text } = await renderMigrationReport(result, { format: target.format });
+      if (!analysis) throw new Error("the migration report needs the whole analysis");
+      const { text } = await renderMigrationReport(analysis, { format: target.format });
       if (target.file) writeFileAtomic(target.file, text);
       else process.stdout.write(text);
       continue;
@@ -171,7 +179,9 @@ export function registerCheck(program: Command, setExit: SetExit): void {
     .option("--changed-since <git-ref>", "report only findings in files changed since the ref (committed, staged, unstaged, untracked)")
     .option("--no-inline-ignore", "ignore ssot-audit-ignore comments: audit everything")
     .option("--strict-suppressions", "also fail (exit 1) on unused, reason-less or unknown-rule ssot-audit-ignore comments")
-    .addOption(new Option("--fail-on <severity>", "severities that make the exit code 1").choices(["error", "warning", "never"]).default("error"))
+    .addOption(
+      new Option("--fail-on <severity>", "severities that make the exit code 1").choices(["error", "warning", "never"]).default("error"),
+    )
     .option("--quiet", "report errors only, no diagnostics on stderr")
     .option("--no-color", "disable colours")
     .option("--no-cache", "do not read or write the facts cache")
@@ -179,7 +189,10 @@ export function registerCheck(program: Command, setExit: SetExit): void {
     .option("--jobs <n>", "worker threads", parsePositiveInt)
     .option("--no-progress", "no progress bar")
     .addOption(
-      new Option("--shard <i/n>", "extract only shard i of n (files split by path hash) and write its facts to --facts-out; no report").argParser((value: string) => {
+      new Option(
+        "--shard <i/n>",
+        "extract only shard i of n (files split by path hash) and write its facts to --facts-out; no report",
+      ).argParser((value: string) => {
         const shard = parseShard(value);
         if (!shard) throw new InvalidArgumentError(`expected i/n with 1 ≤ i ≤ n, found "${value}"`);
         return shard;
@@ -190,5 +203,4 @@ export function registerCheck(program: Command, setExit: SetExit): void {
     .action(async (paths: string[], flags: CheckFlags) => {
       setExit(await check(paths, flags));
     });
-
 }
