@@ -127,8 +127,8 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
           warned.add(r.warning);
           opts.warn?.(r.warning);
         }
-        const facts = r.facts ?? (r.encoded !== undefined ? decodeFacts(r.encoded) : undefined);
-        if (facts) outcomes[index] = { facts: internFacts(facts, strings) };
+        const facts = r.facts ? internFacts(r.facts, strings) : r.encoded !== undefined ? decodeFacts(r.encoded, strings) : undefined;
+        if (facts) outcomes[index] = { facts };
       } else stats.parsed++;
       progress.done++;
     });
@@ -157,6 +157,9 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
     filename: pathToFileURL(entry).href,
     minThreads: threads,
     maxThreads: threads,
+    // A second batch waits in each worker, so a worker that finishes one starts the next at once
+    // instead of waiting for the main thread (busy decoding facts) to hand it one.
+    concurrentTasksPerWorker: 2,
     idleTimeout: 60_000,
   });
   try {

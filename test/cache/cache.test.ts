@@ -69,6 +69,9 @@ describe("facts codec", () => {
   it("rejects malformed input", () => {
     expect(() => decodeFacts("{")).toThrow();
     expect(() => decodeFacts('{"l":[],"f":{}}')).toThrow(/malformed/);
+    expect(() => decodeFacts("[2,[],[],[0]]")).toThrow(/malformed/);
+    // A string index past the table.
+    expect(() => decodeFacts("[2,[],[],[1,7]]")).toThrow(/malformed/);
   });
 });
 
