@@ -5,12 +5,12 @@
  */
 import { type DefRef, defKey } from "../model/types.js";
 import { normalizeName } from "../util/names.js";
-import { cloneGroups } from "./clones.js";
+import { areClones, cloneGroups, isClonable } from "./clones.js";
 import type { FallbackSignal } from "./fallbacks.js";
 import type { CandidateKind } from "./types.js";
 import { UnionFind } from "./union-find.js";
-import { type DiscoveryView, calleeName, extendsOwnName } from "./view.js";
-import { familyName, isCommonKey } from "./vocabulary.js";
+import { type DiscoveryView, calleeName } from "./view.js";
+import { familyName, isCommonKey, wordsOf } from "./vocabulary.js";
 import { shapeSimilarity } from "../util/shape.js";
 
 /** A candidate before ranking. */
@@ -30,10 +30,25 @@ export interface Draft {
   familyKey?: string;
   /** Extra evidence gathered while merging (method clusters absorbed into a class cluster). */
   notes: string[];
+  /**
+   * Definitions of the members' names left out as overrides of an inherited contract (or, for
+   * classes, implementations of one base): many of them mean the name is a polymorphic protocol.
+   */
+  overrides: number;
 }
 
 export function newDraft(kind: CandidateKind, isClass: boolean, members: DefRef[]): Draft {
-  return { kind, isClass, members, memberKeys: new Set(members.map(defKey)), copies: new Map(), delegates: [], signals: [], notes: [] };
+  return {
+    kind,
+    isClass,
+    members,
+    memberKeys: new Set(members.map(defKey)),
+    copies: new Map(),
+    delegates: [],
+    signals: [],
+    notes: [],
+    overrides: 0,
+  };
 }
 
 export function moduleCount(refs: readonly DefRef[]): number {
@@ -66,25 +81,49 @@ export function nameClusters(view: DiscoveryView, callables: readonly DefRef[], 
   const drafts: Draft[] = [];
   const excluded = new Set<string>();
   for (const isClass of [false, true]) {
-    const groups = groupBy(isClass ? classes : callables, (r) => familyName(r.def.name, isClass).key);
-    for (const [key, group] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      if (!key || isCommonKey(key, isClass) || group.length < 2) continue;
-      let members = isClass ? group.filter((r) => !extendsOwnName(r.def)) : group;
+    // One language per cluster: a `SelectBox.add_to_cache` in JavaScript is no copy of a Python `_add_to_cache`.
+    const groups = groupBy(isClass ? classes : callables, (r) => `${view.language(r.file)}\0${familyName(r.def.name, isClass).key}`);
+    for (const [groupKey, group] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const key = groupKey.slice(groupKey.indexOf("\0") + 1);
+      // Cheap checks first: most groups are one module's getter and setter, or a lone name.
+      if (!key || isCommonKey(key, isClass) || group.length < 2 || moduleCount(group) < 2) continue;
+      let members = withoutPrivateHelpers(group);
       let delegates: Draft["delegates"] = [];
-      if (!isClass) {
+      const before = members.length;
+      if (isClass) {
+        members = withoutContractImplementations(
+          view,
+          members.filter((r) => !view.specializesNamesake(r)),
+        );
+      } else {
         members = withoutOverrides(view, members, excluded);
         ({ members, delegates } = withoutForwarders(view, members, key, excluded));
       }
+      const overrides = before - members.length - delegates.length;
       if (moduleCount(members) < 2) continue;
       const names = new Set(members.map((m) => normalizeName(m.def.name).key));
       const kind: CandidateKind = names.size >= 2 ? "family" : isClass ? "class" : "same-name";
       const draft = newDraft(kind, isClass, members);
       draft.delegates = delegates;
+      draft.overrides = overrides;
       if (kind === "family") draft.familyKey = key;
       drafts.push(draft);
     }
   }
   return { drafts, excluded };
+}
+
+/**
+ * `get_fields()` and its `_get_fields()` helper in one class (or module) are one implementation,
+ * not two: the helper is left out.
+ */
+function withoutPrivateHelpers(members: DefRef[]): DefRef[] {
+  const scopeOf = (r: DefRef) => `${r.file}\0${r.def.className ?? ""}`;
+  const publicNames = new Set(members.filter((r) => !r.def.name.startsWith("_")).map((r) => `${scopeOf(r)}\0${r.def.name}`));
+  return members.filter((r) => {
+    if (!r.def.name.startsWith("_") || /^__\w+__$/.test(r.def.name)) return true;
+    return !publicNames.has(`${scopeOf(r)}\0${r.def.name.replace(/^_+/, "")}`);
+  });
 }
 
 /**
@@ -113,9 +152,56 @@ function withoutOverrides(view: DiscoveryView, members: DefRef[], excluded: Set<
     });
     for (const g of uf.groups(2)) for (const k of g) drop.add(methods[k]?.i ?? -1);
   }
+  // A method whose class inherits one of its name (from anywhere in the project) specializes it.
+  members.forEach((m, i) => {
+    if (m.def.kind === "method" && !drop.has(i) && view.overridesAncestor(m)) drop.add(i);
+  });
   for (const i of drop) {
     const m = members[i];
     if (m) excluded.add(defKey(m));
+  }
+  return members.filter((_, i) => !drop.has(i));
+}
+
+/**
+ * Drops classes of one name that implement one contract, or parallel ones — their ancestors
+ * share a name: a project base (`DatabaseWrapper(BaseDatabaseWrapper)` in every database backend;
+ * `DateTimeField` of models and of forms, each a `Field`), or an external base named like them
+ * (not a mere `models.Model`); or their subclasses do (the two `Field` roots themselves) —
+ * unless their bodies are near-clones of each other (a copy that happens to share its base).
+ */
+function withoutContractImplementations(view: DiscoveryView, members: DefRef[]): DefRef[] {
+  // Only namesakes: family variants (`UnifiedJobScheduler`, `JobScheduler`) stay variants whatever their bases.
+  const byName = groupBy(members, (m) => normalizeName(m.def.name).key);
+  if (byName.size > 1) return [...byName.values()].flatMap((g) => withoutContractImplementations(view, g));
+  if (members.length < 2) return members;
+  const uf = new UnionFind(members.length);
+  const owner = new Map<string, number>();
+  members.forEach((m, k) => {
+    const link = (key: string) => {
+      const first = owner.get(key);
+      if (first === undefined) owner.set(key, k);
+      else uf.union(first, k);
+    };
+    const words = new Set(wordsOf(m.def.name));
+    const external = new Set([...view.ancestry(m)].filter((a) => a.startsWith("external:")).map((a) => a.slice(9)));
+    for (const a of view.ancestorNames(m)) {
+      // Sharing `models.Model` says little; sharing `BaseDatabaseWrapper` or a project base says "one contract".
+      if (external.has(a) && !wordsOf(a).some((w) => words.has(w))) continue;
+      link(`up:${a}`);
+    }
+    for (const d of view.descendantNames(m)) link(`down:${d}`);
+  });
+  const drop = new Set<number>();
+  for (const g of uf.groups(2)) {
+    for (const k of g) {
+      const shape = members[k]?.def.shape;
+      const copied = g.some((j) => {
+        const other = members[j]?.def.shape;
+        return j !== k && isClonable(shape) && isClonable(other) && areClones(shape, other);
+      });
+      if (!copied) drop.add(k);
+    }
   }
   return members.filter((_, i) => !drop.has(i));
 }

@@ -76,7 +76,7 @@ export function discoverCandidates(model: ProjectModel): Discovery {
 
   const ranker = new Ranker(view);
   const ranked = all
-    .filter((d) => d.members.some((m) => view.isReported(m.file)))
+    .filter((d) => d.members.some((m) => view.isReported(m.file)) && !ranker.isTrivial(d))
     .map((d) => ranker.rank(d))
     .sort(
       (a, b) =>

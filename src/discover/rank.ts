@@ -4,22 +4,26 @@
  *
  * Score (higher = stronger case; see README "Discovery"):
  *
- *   score = specificity × ( kind + modules + similarity + words + calls + fallbacks + delegation )
+ *   score = specificity · polymorphism · ( kind + modules + likeness + words + calls + fallbacks + delegation )
  *
- *   kind        class 2, family 2, same-name 1, clone 1, fallback 0
- *   modules     3 · log2(modules), at most 12            (2 → 3, 4 → 6, 16 → 12)
- *   similarity  4 · mean body similarity of the others to the canonical (MinHash estimate)
- *   words       1.5 per legacy/deprecated/adapter mark in names and docstrings
- *               + 2 per docstring claiming SSOT/canonical, at most 6
- *   calls       log2(1 + call sites whose callee's last name matches), at most 5
- *   fallbacks   2 per fallback site around it, at most 6
- *   delegation  1 per definition delegating to the canonical (a half-finished migration), at most 3
- *   specificity 0.6 for one-word names, 0.85 for two words, 1 for three or more
+ *   kind         class 2, family 2, same-name 1, clone 1, fallback 0
+ *   modules      3 · log2(modules), at most 6 (4 modules): dozens of modules mean a convention, not a copy
+ *   likeness     6 · mean body similarity of the others to the canonical above what unrelated code
+ *                reaches (0.25), each weighted by body size up to 80 shape tokens (tiny bodies look alike)
+ *   words        1.5 per legacy/deprecated/adapter mark in names and docstrings (not a stand-in word
+ *                every member's name carries, as in `DatabaseWrapper`) + 2 per SSOT claim, at most 6
+ *   calls        log2(1 + call sites whose callee's last name matches) / 2, at most 2
+ *   fallbacks    4 per fallback site around it, at most 8
+ *   delegation   1.5 per definition delegating to the canonical, at most 3 — only with words or fallbacks
+ *   specificity  0.6 for one-word names, 0.85 for two words, 1 for three or more
+ *   polymorphism members / (members + overrides / 2): definitions of the name left out as overrides
+ *                of an inherited contract say the name is a protocol (`as_sql`)
  */
 import type { CallSite, Definition } from "../facts/types.js";
 import { type DefRef, defKey } from "../model/types.js";
 import { normalizeName } from "../util/names.js";
 import { shapeSimilarity } from "../util/shape.js";
+import { CLONE_MIN_SIZE, CLONE_SIMILARITY } from "./clones.js";
 import { type Draft, moduleCount } from "./clusters.js";
 import { hasLeftoverAffix, legacyMark } from "./fallbacks.js";
 import type { Candidate, CandidateLocation } from "./types.js";
@@ -31,6 +35,10 @@ const KIND_WEIGHT: Record<Candidate["kind"], number> = { class: 2, family: 2, "s
 
 /** Mean body similarity below this is not worth a line of evidence. */
 const SHOWN_SIMILARITY = 0.3;
+/** Body similarity that unrelated code of one language reaches anyway (shared idioms): likeness counts above it. */
+const UNRELATED_SIMILARITY = 0.25;
+/** Bodies of this many shape tokens (about ten lines) or more count fully as evidence of copying; boilerplate is smaller. */
+const SUBSTANTIAL_SIZE = 80;
 
 /** Receiver names: `self.x()` / `this.x()` reach members of the enclosing class only. */
 const RECEIVERS = new Set(["self", "this", "cls"]);
@@ -62,8 +70,6 @@ function round2(n: number): number {
 function pct(n: number): string {
   return `${Math.round(n * 100)}%`;
 }
-
-
 
 export function compareRefs(a: DefRef, b: DefRef): number {
   return compareText(a.file, b.file) || a.def.span.line - b.def.span.line || compareText(a.def.qualifiedName, b.def.qualifiedName);
@@ -98,10 +104,34 @@ function mostCommon(names: readonly string[]): string | undefined {
 export class Ranker {
   constructor(private readonly view: DiscoveryView) {}
 
+  /**
+   * Namesakes with nothing but their name in common and different one-line bodies
+   * (`get_source_expressions()` returning `[]`, `[self.lhs]` and `list(self.children)` on three
+   * unrelated classes): no copy worth consolidating, unless legacy/SSOT words, fallbacks or
+   * delegation say otherwise.
+   */
+  isTrivial(draft: Draft): boolean {
+    if (draft.kind !== "same-name" && draft.kind !== "class") return false;
+    if (draft.signals.length > 0 || draft.delegates.length > 0 || draft.copies.size > 0) return false;
+    if (draft.members.some((m) => (m.def.shape?.size ?? 0) >= CLONE_MIN_SIZE)) return false;
+    // A one-liner copied verbatim is still a copy.
+    const [first, ...rest] = draft.members.map((m) => m.def.shape);
+    if (first && rest.some((b) => b && (b.hash === first.hash || shapeSimilarity(first, b) >= CLONE_SIMILARITY))) return false;
+    return draft.members.every((m) => {
+      const cls = this.view.classOf(m);
+      return (
+        !legacyMark(this.view, m) && !ssotClaimIn(m.def.doc) && !ssotClaimIn(cls?.def.doc) && !ssotClaimIn(this.view.moduleDoc(m.file))
+      );
+    });
+  }
+
   rank(draft: Draft): Omit<Candidate, "rank"> {
     const members = [...draft.members].sort(compareRefs);
     const links = this.callLinks(draft, members);
-    const facts = members.map((m) => this.memberFacts(m, links));
+    // A stand-in word every member's name carries (`DatabaseWrapper` in each backend) names the capability, not a stand-in.
+    const nameWords = members.map((m) => new Set([m.def.name, this.view.classOf(m)?.def.name ?? ""].flatMap((n) => wordsOf(n))));
+    const shared = new Set([...(nameWords[0] ?? [])].filter((w) => nameWords.every((ws) => ws.has(w))));
+    const facts = members.map((m) => this.memberFacts(m, links, shared));
     const { chosen, why } = this.chooseCanonical(facts);
     const canonical = chosen.ref;
     const name = this.nameOf(draft, members, canonical);
@@ -115,13 +145,19 @@ export class Ranker {
 
     // Body similarity of the others to the canonical.
     const sims: number[] = [];
+    // Tiny bodies (`return "Searching…"`, `pass`) look alike whatever they do: their likeness weighs less.
+    const weighted: number[] = [];
     for (const m of members) {
       if (m === canonical) continue;
       const a = canonical.def.shape;
       const b = m.def.shape;
-      sims.push(a && b ? shapeSimilarity(a, b) : 0);
+      const sim = a && b ? shapeSimilarity(a, b) : 0;
+      sims.push(sim);
+      weighted.push(a && b ? sim * Math.min(1, Math.min(a.size, b.size) / SUBSTANTIAL_SIZE) : 0);
     }
-    const meanSim = sims.length > 0 ? sims.reduce((x, y) => x + y, 0) / sims.length : 0;
+    const mean = (xs: readonly number[]) => (xs.length > 0 ? xs.reduce((x, y) => x + y, 0) / xs.length : 0);
+    const meanSim = mean(sims);
+    const likeness = Math.max(0, (mean(weighted) - UNRELATED_SIMILARITY) / (1 - UNRELATED_SIMILARITY));
     if (meanSim >= SHOWN_SIMILARITY) push(`bodies ${pct(meanSim)} similar`);
     for (const m of members) {
       const a = canonical.def.shape;
@@ -178,19 +214,25 @@ export class Ranker {
     const specificityKey = draft.familyKey ?? normalizeName(name).key;
     const wordCount = specificityKey.split("_").filter(Boolean).length;
     const specificity = wordCount <= 1 ? 0.6 : wordCount === 2 ? 0.85 : 1;
+    // A name most of whose definitions override an inherited one is a polymorphic protocol (`as_sql`).
+    const polymorphism = members.length / (members.length + draft.overrides / 2);
+    if (draft.overrides > members.length)
+      push(`${plural(draft.overrides, "other definition")} of the name ${draft.overrides === 1 ? "is an override" : "are overrides"}`);
     const raw =
       KIND_WEIGHT[draft.kind] +
-      Math.min(12, 3 * Math.log2(Math.max(1, modules))) +
-      4 * meanSim +
+      Math.min(6, 3 * Math.log2(Math.max(1, modules))) +
+      6 * likeness +
       words +
-      Math.min(5, Math.log2(1 + callSites)) +
-      Math.min(6, 2 * sites.size) +
-      Math.min(3, delegating);
+      Math.min(2, Math.log2(1 + callSites) / 2) +
+      Math.min(8, 4 * sites.size) +
+      // A namesake calling another (`EmailMessage.get_connection` → `get_connection()`) is a client,
+      // unless legacy/SSOT words or fallbacks say a migration is under way.
+      (words > 0 || sites.size > 0 ? Math.min(3, 1.5 * delegating) : 0);
 
     return {
       kind: draft.kind,
       name,
-      score: round2(specificity * raw),
+      score: round2(specificity * polymorphism * raw),
       definitions: members.map(location),
       suggestedCanonical: { ...location(canonical), why },
       evidence,
@@ -267,9 +309,9 @@ export class Ranker {
     return { chosen, why: reasons.join("; ") };
   }
 
-  private memberFacts(ref: DefRef, links: CallLinks): MemberFacts {
+  private memberFacts(ref: DefRef, links: CallLinks, shared: ReadonlySet<string>): MemberFacts {
     const cls = this.view.classOf(ref);
-    const standIn = [ref.def.name, cls?.def.name ?? ""].flatMap((n) => wordsOf(n)).find((w) => STAND_IN_WORDS.has(w));
+    const standIn = [ref.def.name, cls?.def.name ?? ""].flatMap((n) => wordsOf(n)).find((w) => STAND_IN_WORDS.has(w) && !shared.has(w));
     const mark = legacyMark(this.view, ref) ?? (standIn ? `${standIn} name ${ref.def.qualifiedName}` : undefined);
     const claimDoc = ssotClaimIn(ref.def.doc);
     const claimClass = cls ? ssotClaimIn(cls.def.doc) : undefined;

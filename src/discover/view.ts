@@ -19,6 +19,14 @@ const TEST_DOUBLE = /^(Fake|Mock|Stub|Dummy|Spy)[A-Z_]|^(fake|mock|stub|dummy)_/
 const TEST_PATH =
   /(^|\/)(tests?|testing|__tests__|__mocks__|e2e|test_[^/]*|[^/]*_tests?)\/|(^|\/)(conftest\.py|test_[^/]*\.py|[^/]*_test\.py|[^/]*\.(test|spec)\.[cm]?[jt]sx?)$/;
 
+/**
+ * Code that is not the team's to consolidate: vendored copies (`vendor/`, `third_party/`,
+ * minified bundles) and generated migration history (Django `migrations/0001_x.py`, Alembic
+ * `versions/<rev>_x.py`). Its definitions are never candidates and its calls count for nothing.
+ */
+const FOREIGN_PATH =
+  /(^|\/)(vendor|vendored|_vendor|third[_-]?party|3rdparty|bower_components)\/|\.min\.[cm]?js$|(^|\/)migrations\/\d{4}_[^/]*\.py$|(^|\/)versions\/[0-9a-f]{6,}_[^/]*\.py$/;
+
 /** Bases every class may share without that making its methods overrides of one contract. */
 const UNRELATED_BASES = new Set([
   "object",
@@ -41,6 +49,18 @@ const UNRELATED_BASES = new Set([
   "str",
   "int",
   "Error",
+  "ValueError",
+  "TypeError",
+  "KeyError",
+  "LookupError",
+  "RuntimeError",
+  "OSError",
+  "IOError",
+  "AttributeError",
+  "NotImplementedError",
+  "Warning",
+  "UserWarning",
+  "DeprecationWarning",
 ]);
 
 const ABSTRACT_BASES = new Set(["ABC", "ABCMeta", "Protocol"]);
@@ -84,11 +104,14 @@ export class DiscoveryView {
     this.files = [...model.files.values()].sort((a, b) => (a.facts.file < b.facts.file ? -1 : a.facts.file > b.facts.file ? 1 : 0));
   }
 
-  /** Test code: the config's `tests` globs, plus test folders and files by name. */
+  /**
+   * Test code (the config's `tests` globs, plus test folders and files by name) and foreign code
+   * (vendored copies, generated migrations): never candidates, and their calls do not count.
+   */
   isTest(file: string): boolean {
     const hit = this.testMemo.get(file);
     if (hit !== undefined) return hit;
-    const result = Boolean(this.model.entry(file)?.isTest) || TEST_PATH.test(file);
+    const result = Boolean(this.model.entry(file)?.isTest) || TEST_PATH.test(file) || FOREIGN_PATH.test(file);
     this.testMemo.set(file, result);
     return result;
   }
@@ -99,6 +122,17 @@ export class DiscoveryView {
 
   facts(file: string): FileFacts | undefined {
     return this.model.entry(file)?.facts;
+  }
+
+  private readonly languageMemo = new Map<string, string>();
+
+  language(file: string): string {
+    let lang = this.languageMemo.get(file);
+    if (lang === undefined) {
+      lang = this.facts(file)?.language ?? "";
+      this.languageMemo.set(file, lang);
+    }
+    return lang;
   }
 
   moduleDoc(file: string): string | undefined {
@@ -168,8 +202,9 @@ export class DiscoveryView {
   /**
    * A class's ancestry: its own key, every project base class (resolved through the model,
    * transitively) and the names of external bases other than ubiquitous ones (`object`, `ABC`,
-   * `BaseModel`, `Exception` …). Two methods of one name whose classes' ancestries meet are
-   * overrides of one contract, not duplicates.
+   * `BaseModel`, `Exception` …). A base the model cannot resolve (re-exported through a star
+   * import, say) is looked up by name among the project's classes. Two methods of one name
+   * whose classes' ancestries meet are overrides of one contract, not duplicates.
    */
   ancestry(cls: DefRef, depth = 0): Set<string> {
     const key = defKey(cls);
@@ -177,18 +212,142 @@ export class DiscoveryView {
     if (hit) return hit;
     const out = new Set<string>([key]);
     this.ancestorMemo.set(key, out);
+    this.classByKey.set(key, cls);
     if (depth > 10) return out;
     const scope = cls.def.qualifiedName.includes(".") ? cls.def.qualifiedName.slice(0, cls.def.qualifiedName.lastIndexOf(".")) : undefined;
     for (const base of cls.def.bases) {
       const value = this.model.resolveType(cls.file, base, scope);
       if (value.kind === "instance") {
         for (const k of this.ancestry(value.cls, depth + 1)) out.add(k);
-      } else {
-        const name = baseName(base);
-        if (name && !UNRELATED_BASES.has(name)) out.add(`external:${name}`);
+        continue;
       }
+      const name = baseName(base);
+      if (!name || UNRELATED_BASES.has(name)) continue;
+      out.add(`external:${name}`);
+      for (const b of this.classesNamedLike(base, cls)) for (const k of this.ancestry(b, depth + 1)) out.add(k);
     }
     return out;
+  }
+
+  /**
+   * `class StreamReader(codecs.StreamReader)`, or `class CursorDebugWrapper(BaseCursorDebugWrapper)`
+   * after `from .utils import CursorDebugWrapper as BaseCursorDebugWrapper`: a class that extends
+   * a class of its own name specializes it, it does not duplicate it.
+   */
+  specializesNamesake(cls: DefRef): boolean {
+    if (extendsOwnName(cls.def)) return true;
+    const own = defKey(cls);
+    for (const k of this.ancestry(cls)) {
+      if (k !== own && this.classByKey.get(k)?.def.name === cls.def.name) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The names of a class's ancestors (project and external ones, itself left out): classes
+   * whose ancestors share a name implement one contract, or parallel ones (`forms.DateTimeField`
+   * and `models.DateTimeField` both specialize a `Field`).
+   */
+  ancestorNames(cls: DefRef): Set<string> {
+    const own = defKey(cls);
+    const out = new Set<string>();
+    for (const k of this.ancestry(cls)) {
+      if (k === own) continue;
+      const name = k.startsWith("external:") ? k.slice(9) : this.classByKey.get(k)?.def.name;
+      if (name && !UNRELATED_BASES.has(name)) out.add(name);
+    }
+    return out;
+  }
+
+  private descendantIndex: Map<string, Set<string>> | undefined;
+
+  /**
+   * The names of a class's project subclasses, transitively: two `Field` classes whose subclasses
+   * share names (a `DateTimeField` under each) root parallel hierarchies (model fields, form fields).
+   */
+  descendantNames(cls: DefRef): ReadonlySet<string> {
+    if (!this.descendantIndex) {
+      const index = new Map<string, Set<string>>();
+      for (const entry of this.files) {
+        const file = entry.facts.file;
+        for (const def of entry.facts.definitions) {
+          if (def.kind !== "class" || def.bases.length === 0) continue;
+          const ref = { file, def };
+          const own = defKey(ref);
+          for (const k of this.ancestry(ref)) {
+            if (k === own || k.startsWith("external:")) continue;
+            const set = index.get(k);
+            if (set) set.add(def.name);
+            else index.set(k, new Set([def.name]));
+          }
+        }
+      }
+      this.descendantIndex = index;
+    }
+    return this.descendantIndex.get(defKey(cls)) ?? new Set();
+  }
+
+  private readonly classByKey = new Map<string, DefRef>();
+  private classIndex: Map<string, DefRef[]> | undefined;
+
+  /**
+   * Project classes a base the model could not resolve may name: classes of its last name, narrowed
+   * to modules whose path holds its qualifier (`forms.Field` → `…/forms/…`) when that leaves any.
+   */
+  private classesNamedLike(base: string, from: DefRef): DefRef[] {
+    if (!this.classIndex) {
+      const index = new Map<string, DefRef[]>();
+      for (const entry of this.files) {
+        for (const def of entry.facts.definitions) {
+          if (def.kind !== "class") continue;
+          const list = index.get(def.name);
+          if (list) list.push({ file: entry.facts.file, def });
+          else index.set(def.name, [{ file: entry.facts.file, def }]);
+        }
+      }
+      this.classIndex = index;
+    }
+    const bare = base.replace(/[[<(].*$/s, "").trim();
+    const name = bare.slice(bare.lastIndexOf(".") + 1);
+    const all = (this.classIndex.get(name) ?? []).filter((r) => r.def !== from.def);
+    const qualifier = bare.includes(".") ? bare.slice(0, bare.lastIndexOf(".")).split(".").at(-1) : undefined;
+    if (!qualifier || all.length < 2) return all.slice(0, 5);
+    const narrowed = all.filter((r) => r.file.split(/[/.]/).includes(qualifier));
+    return (narrowed.length > 0 ? narrowed : all).slice(0, 5);
+  }
+
+  private readonly methodNamesMemo = new Map<string, Map<string, Set<string>>>();
+
+  /** Names of the methods a class defines (abstract and stub ones included). */
+  private methodNames(cls: DefRef): ReadonlySet<string> {
+    let byClass = this.methodNamesMemo.get(cls.file);
+    if (!byClass) {
+      byClass = new Map();
+      for (const d of this.facts(cls.file)?.definitions ?? []) {
+        if (d.kind === "class" || !d.className) continue;
+        const set = byClass.get(d.className);
+        if (set) set.add(d.name);
+        else byClass.set(d.className, new Set([d.name]));
+      }
+      this.methodNamesMemo.set(cls.file, byClass);
+    }
+    return byClass.get(cls.def.qualifiedName) ?? new Set();
+  }
+
+  /**
+   * Whether a method overrides one its class inherits from a project ancestor (found through
+   * the model or by name, transitively): a specialization of an inherited contract.
+   */
+  overridesAncestor(ref: DefRef): boolean {
+    const cls = this.classOf(ref);
+    if (!cls) return false;
+    const own = defKey(cls);
+    for (const k of this.ancestry(cls)) {
+      if (k === own || k.startsWith("external:")) continue;
+      const a = this.classByKey.get(k);
+      if (a && this.methodNames(a).has(ref.def.name)) return true;
+    }
+    return false;
   }
 
   /** Production call sites by the normalized name of their callee's last segment. */
@@ -234,11 +393,17 @@ export class DiscoveryView {
   /** Call sites resolved through the model so far (for measurements). */
   resolutions = 0;
 
-  /** The definition a call resolves to, if it is a project definition. */
+  private readonly targets = new Map<CallSite, DefRef | null>();
+
+  /** The definition a call resolves to, if it is a project definition (each call site is resolved once). */
   callTarget(file: string, call: CallSite): DefRef | undefined {
+    const hit = this.targets.get(call);
+    if (hit !== undefined) return hit ?? undefined;
     this.resolutions++;
     const value = this.model.resolveCallee(file, call);
-    return value.kind === "def" ? value.ref : undefined;
+    const target = value.kind === "def" ? value.ref : undefined;
+    this.targets.set(call, target ?? null);
+    return target;
   }
 
   /** The definition a thin delegate forwards to, if it resolves. */

@@ -161,19 +161,20 @@ describe("discovery on fixtures/discover-renamed-copy", () => {
 
 describe("discovery on fixtures/discover-leftover-fallbacks", () => {
   it("reports each leftover with what to keep, and not the optional import, the logging except or a legacy word inside a name", async () => {
+    // A live import fallback to an old module outranks a dormant legacy-named copy; lone copies come last.
     const candidates = await discoverIn("fixtures/discover-leftover-fallbacks");
     expect(candidates.map(cluster)).toEqual([
-      {
-        kind: "class",
-        name: "InvoiceRenderer",
-        definitions: ["reports/invoice.py:6 InvoiceRenderer", "reports/render.py:6 InvoiceRendererLegacy"],
-        canonical: "reports/invoice.py::InvoiceRenderer",
-      },
       {
         kind: "fallback",
         name: "load_settings",
         definitions: ["settings/old_loader.py:8 read_settings", "settings/v2_loader.py:10 load_settings"],
         canonical: "settings/v2_loader.py::load_settings",
+      },
+      {
+        kind: "class",
+        name: "InvoiceRenderer",
+        definitions: ["reports/invoice.py:6 InvoiceRenderer", "reports/render.py:6 InvoiceRendererLegacy"],
+        canonical: "reports/invoice.py::InvoiceRenderer",
       },
       {
         kind: "fallback",
@@ -183,15 +184,15 @@ describe("discovery on fixtures/discover-leftover-fallbacks", () => {
       },
       {
         kind: "fallback",
-        name: "export_csv",
-        definitions: ["reports/export.py:9 export_csv", "reports/export.py:19 export_csv_old"],
-        canonical: "reports/export.py::export_csv",
-      },
-      {
-        kind: "fallback",
         name: "resolve_tax_rate",
         definitions: ["billing/tax.py:8 resolve_tax_rate", "billing/tax.py:18 resolve_tax_rate_fallback"],
         canonical: "billing/tax.py::resolve_tax_rate",
+      },
+      {
+        kind: "fallback",
+        name: "export_csv",
+        definitions: ["reports/export.py:9 export_csv", "reports/export.py:19 export_csv_old"],
+        canonical: "reports/export.py::export_csv",
       },
     ]);
     const evidence = candidates.flatMap((c) => c.evidence);
@@ -203,6 +204,86 @@ describe("discovery on fixtures/discover-leftover-fallbacks", () => {
     const symbols = candidates.flatMap((c) => c.definitions.map((d) => d.symbol));
     expect(symbols).not.toContain("format_date_old");
     expect(symbols).not.toContain("migrate_legacy_accounts");
+  });
+});
+
+describe("discovery on fixtures/discover-noisy-codebase", () => {
+  it("puts the documented duplicates first, in order, and nothing of the noise", async () => {
+    const candidates = await discoverIn("fixtures/discover-noisy-codebase");
+    expect(candidates.map(cluster)).toEqual([
+      {
+        kind: "same-name",
+        name: "broadcast_to_user",
+        definitions: [
+          "shop/presence/notifier.py:9 PresenceNotifier.broadcast_to_user",
+          "shop/realtime/broadcast.py:16 BroadcastService.broadcast_to_user",
+          "shop/realtime/event_router.py:14 EventRouter.broadcast_to_user",
+        ],
+        canonical: "shop/realtime/broadcast.py::BroadcastService.broadcast_to_user",
+      },
+      {
+        kind: "family",
+        name: "JobScheduler",
+        definitions: [
+          "shop/jobs/legacy.py:5 JobSchedulerLegacyAdapter",
+          "shop/jobs/request_scoped.py:5 RequestScopedJobScheduler",
+          "shop/jobs/scheduler.py:6 JobScheduler",
+          "shop/jobs/unified.py:7 UnifiedJobScheduler",
+        ],
+        canonical: "shop/jobs/unified.py::UnifiedJobScheduler",
+      },
+      {
+        kind: "clone",
+        name: "compute_invoice_total",
+        definitions: ["shop/billing/invoices.py:7 compute_invoice_total", "shop/orders/summary.py:5 calculate_order_sum"],
+        canonical: "shop/billing/invoices.py::compute_invoice_total",
+      },
+      {
+        kind: "class",
+        name: "TokenValidator",
+        definitions: ["shop/api/auth.py:8 TokenValidator", "shop/auth/tokens.py:7 TokenValidator"],
+        canonical: "shop/api/auth.py::TokenValidator",
+      },
+      {
+        kind: "same-name",
+        name: "compute_vat",
+        definitions: ["shop/billing/legacy_tax.py:4 compute_vat", "shop/billing/tax.py:6 compute_vat"],
+        canonical: "shop/billing/tax.py::compute_vat",
+      },
+    ]);
+    expect(candidates[0]?.suggestedCanonical.why).toBe(
+      "it is the primary side of the fallback if/else at shop/realtime/handlers.py:14; its module docstring says 'single source of truth'; 3 call sites resolve to it; 1 of the others is marked legacy or stand-in",
+    );
+    expect(candidates[4]?.evidence).toContain(
+      "except ImportError at shop/billing/charges.py:2 falls back to shop/billing/legacy_tax.py::compute_vat",
+    );
+    // Spelled out so that a regression names the noise that came back.
+    const symbols = candidates.flatMap((c) => c.definitions.map((d) => `${d.file}::${d.symbol}`));
+    for (const absent of [
+      "shop/query/lookups.py::Lookup.as_sql",
+      "shop/query/where.py::WhereNode.as_sql",
+      "shop/query/lookups.py::Lookup.process_lhs",
+      "shop/query/builtin_lookups.py::In.process_lhs",
+      "shop/query/expressions.py::Expression.get_source_expressions",
+      "shop/query/where.py::WhereNode.get_source_expressions",
+      "shop/notifications/email.py::EmailChannel.render_body",
+      "shop/orders/receipts.py::ReceiptPrinter.render_body",
+      "shop/utils/audit.py::AuditLog.info",
+      "shop/utils/console.py::Console.error",
+      "shop/db/fields.py::Field",
+      "shop/forms/fields.py::DateTimeField",
+      "shop/db/backends/postgres/base.py::DatabaseWrapper",
+      "shop/catalog/migrations/0002_backfill_slugs.py::populate_slugs",
+      "shop/utils/retry.py::retry_with_backoff",
+      "vendor/retrying/__init__.py::retry_with_backoff",
+      "vendor/select2/i18n/de.js::default.inputTooShort",
+      "shop/catalog/cache.py::CatalogCache._add_to_cache",
+      "shop/static/js/select_box.js::SelectBox.add_to_cache",
+      "shop/utils/compat.py::removeprefix",
+      "tests/test_tokens.py::TokenValidator",
+    ]) {
+      expect(symbols).not.toContain(absent);
+    }
   });
 });
 
