@@ -16,7 +16,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { decodeFacts } from "../cache/codec.js";
 import { StringPool, internFacts } from "../facts/intern.js";
-import type { CacheConfig } from "../cache/store.js";
+import { cacheSalt } from "../cache/salt.js";
+import { type CacheConfig, type CacheEntry, FactsIndex } from "../cache/store.js";
 import type { ExtractOptions, FileFacts } from "../facts/types.js";
 import type { SourceFile } from "../files/discover.js";
 import { PACKAGE_ROOT } from "../version.js";
@@ -114,6 +115,10 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
   const warned = new Set<string>();
   const strings = new StringPool();
 
+  // The cache index is read and written here, once; workers read and write packs.
+  const cacheIndex = opts.cache && mode === "extract" ? FactsIndex.load(opts.cache, cacheSalt(opts.options)) : undefined;
+  const entries = new Map<string, CacheEntry>();
+
   const accept = (batch: readonly number[], result: BatchResult): void => {
     if (result.cacheError !== undefined && stats.cacheError === undefined) stats.cacheError = result.cacheError;
     result.results.forEach((r: FileResult, j) => {
@@ -121,6 +126,7 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
       if (index === undefined) return;
       if (r.kind === "skipped") outcomes[index] = { skipped: r.reason };
       else if (r.kind === "facts") {
+        if (r.entry) entries.set((sources[index] as SourceFile).rel, r.entry);
         if (r.hit) stats.cacheHits++;
         else stats.parsed++;
         if (r.warning !== undefined && !warned.has(r.warning)) {
@@ -144,12 +150,20 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
     }),
     options: opts.options,
     cache: opts.cache ?? null,
+    ...(cacheIndex ? { cached: batch.map((i) => cacheIndex.get((sources[i] as SourceFile).rel) ?? null) } : {}),
     encode,
   });
+
+  /** Writes the index of this run's entries (the run's result does not depend on it). */
+  const saveIndex = (): void => {
+    const error = cacheIndex?.save(entries);
+    if (error !== undefined && stats.cacheError === undefined) stats.cacheError = error;
+  };
 
   opts.onProgress?.(progress);
   if (!entry) {
     for (const batch of batches) accept(batch, await runBatch(taskOf(batch, false)));
+    saveIndex();
     return { outcomes, stats };
   }
 
@@ -171,5 +185,6 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
   } finally {
     await pool.destroy();
   }
+  saveIndex();
   return { outcomes, stats };
 }

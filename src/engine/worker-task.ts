@@ -5,8 +5,7 @@
  * the TypeScript compiler or the tree-sitter grammar.
  */
 import { decodeFacts, encodeFacts } from "../cache/codec.js";
-import { cacheSalt } from "../cache/salt.js";
-import { type CacheConfig, FactsCache } from "../cache/store.js";
+import { type CacheConfig, type CacheEntry, PackStore } from "../cache/store.js";
 import type { ExtractOptions, FileFacts, Language } from "../facts/types.js";
 import { readSourceSync, type SourceText } from "../files/read.js";
 import { failedFacts } from "../facts/failed.js";
@@ -25,6 +24,8 @@ export interface BatchTask {
   files: FileTask[];
   options: ExtractOptions;
   cache: CacheConfig | null;
+  /** The cache index's entry of each file (same order as `files`), null when it has none. */
+  cached?: (CacheEntry | null)[];
   /** Return facts encoded (`codec.ts`) rather than as objects: cheaper to send between threads. */
   encode: boolean;
 }
@@ -38,6 +39,8 @@ export type FileResult =
       encoded?: string;
       /** Served from the cache. */
       hit: boolean;
+      /** Where the facts are in the cache (for the index), when they are. */
+      entry?: CacheEntry;
       /** A diagnostic for stderr (an internal extractor error). */
       warning?: string;
     }
@@ -105,36 +108,41 @@ function support(language: Language): Promise<LanguageSupport> {
   return p;
 }
 
-const caches = new Map<string, FactsCache>();
+const stores = new Map<string, PackStore>();
 
-function cacheFor(config: CacheConfig | null, options: ExtractOptions): FactsCache | undefined {
+function storeFor(config: CacheConfig | null): PackStore | undefined {
   if (!config) return undefined;
-  const salt = cacheSalt(options);
-  const key = `${config.dir}\0${config.namespace}\0${salt}`;
-  let cache = caches.get(key);
-  if (!cache) {
-    cache = new FactsCache(config, salt);
-    caches.set(key, cache);
+  const key = `${config.dir}\0${config.namespace}`;
+  let store = stores.get(key);
+  if (!store) {
+    store = new PackStore(config);
+    stores.set(key, store);
   }
-  return cache;
+  return store;
 }
 
 function readFile(path: string): SourceText | { skip: string } {
   return readSourceSync(path);
 }
 
-async function processFile(file: FileTask, task: BatchTask, cache: FactsCache | undefined): Promise<FileResult> {
+/** A file's result, and the encoded facts to store when they were extracted (a cache miss). */
+async function processFile(
+  file: FileTask,
+  task: BatchTask,
+  store: PackStore | undefined,
+  cachedEntry: CacheEntry | undefined,
+): Promise<{ result: FileResult; toStore?: { hash: string; encoded: string } }> {
   const read = readFile(file.path);
-  if ("skip" in read) return { kind: "skipped", reason: read.skip };
+  if ("skip" in read) return { result: { kind: "skipped", reason: read.skip } };
   if (task.mode === "parse") {
     (await support(file.language)).parse(file.rel, read.text, task.options);
-    return { kind: "parsed" };
+    return { result: { kind: "parsed" } };
   }
-  const cached = cache?.read(file.rel, read.hash);
-  if (cached !== undefined) {
-    if (task.encode) return { kind: "facts", encoded: cached, hit: true };
+  const cached = store?.read(cachedEntry, read.hash);
+  if (cached !== undefined && cachedEntry) {
+    if (task.encode) return { result: { kind: "facts", encoded: cached, hit: true, entry: cachedEntry } };
     try {
-      return { kind: "facts", facts: decodeFacts(cached), hit: true };
+      return { result: { kind: "facts", facts: decodeFacts(cached), hit: true, entry: cachedEntry } };
     } catch {
       // A valid checksum over an undecodable body: written by a broken build; re-extract.
     }
@@ -150,11 +158,12 @@ async function processFile(file: FileTask, task: BatchTask, cache: FactsCache | 
     warning = `ssot-audit: internal error while extracting ${file.rel} (please report):\n${err.stack ?? err.message}`;
     facts = failedFacts(base, read.text.split("\n").length, `internal extractor error: ${err.message}`);
   }
-  if (!cache && !task.encode) return { kind: "facts", facts, hit: false, ...(warning ? { warning } : {}) };
+  const extra = warning ? { warning } : {};
+  if (!store && !task.encode) return { result: { kind: "facts", facts, hit: false, ...extra } };
   const encoded = encodeFacts(facts, read.text);
+  const result: FileResult = task.encode ? { kind: "facts", encoded, hit: false, ...extra } : { kind: "facts", facts, hit: false, ...extra };
   // Facts from an internal error are not cached: the next run tries again (and reports again).
-  if (cache && warning === undefined) cache.write(file.rel, read.hash, encoded);
-  return task.encode ? { kind: "facts", encoded, hit: false, ...(warning ? { warning } : {}) } : { kind: "facts", facts, hit: false, ...(warning ? { warning } : {}) };
+  return store && warning === undefined ? { result, toStore: { hash: read.hash, encoded } } : { result };
 }
 
 export interface BatchResult {
@@ -164,10 +173,24 @@ export interface BatchResult {
   cacheError?: string;
 }
 
-/** Processes a batch of files. Never rejects for one bad file. */
+/** Processes a batch of files; the cache misses' facts go to the cache as one pack. Never rejects for one bad file. */
 export async function runBatch(task: BatchTask): Promise<BatchResult> {
-  const cache = cacheFor(task.cache, task.options);
+  const store = task.mode === "extract" ? storeFor(task.cache) : undefined;
   const results: FileResult[] = [];
-  for (const file of task.files) results.push(await processFile(file, task, cache));
-  return cache?.writeError !== undefined ? { results, cacheError: cache.writeError } : { results };
+  const pending: { index: number; hash: string; encoded: string }[] = [];
+  for (let i = 0; i < task.files.length; i++) {
+    const file = task.files[i] as FileTask;
+    const { result, toStore } = await processFile(file, task, store, task.cached?.[i] ?? undefined);
+    results.push(result);
+    if (toStore) pending.push({ index: i, ...toStore });
+  }
+  const written = store?.writePack(pending.map((p) => p.encoded));
+  if (written) {
+    pending.forEach((p, k) => {
+      const r = results[p.index];
+      const w = written[k];
+      if (r?.kind === "facts" && w) r.entry = { ...w, hash: p.hash };
+    });
+  }
+  return store?.writeError !== undefined ? { results, cacheError: store.writeError } : { results };
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { decodeFacts, encodeFacts } from "../../src/cache/codec.js";
 import { cacheSalt } from "../../src/cache/salt.js";
-import { FactsCache, defaultCacheDir, prepareCache } from "../../src/cache/store.js";
+import { type CacheEntry, FactsIndex, PackStore, defaultCacheDir, prepareCache } from "../../src/cache/store.js";
 import { runCheck } from "../../src/engine/check.js";
 import type { FileFacts } from "../../src/facts/types.js";
 import { extractPython } from "../../src/languages/python/extract.js";
@@ -77,46 +77,84 @@ describe("facts codec", () => {
 
 describe("facts cache store", () => {
   const config = { dir: path.join(temp, "store"), namespace: "proj" };
+  const packs = (c = config) => fs.readdirSync(path.join(c.dir, "facts", "packs")).filter((f) => f.endsWith(".pack"));
 
-  it("serves what was written, for the same content hash and salt only", () => {
-    const cache = new FactsCache(config, "salt-a");
-    cache.write("a.py", "hash-1", "BODY");
-    expect(cache.read("a.py", "hash-1")).toBe("BODY");
-    expect(cache.read("a.py", "hash-2")).toBeUndefined();
-    expect(cache.read("b.py", "hash-1")).toBeUndefined();
-    expect(new FactsCache(config, "salt-b").read("a.py", "hash-1")).toBeUndefined();
-    expect(new FactsCache({ ...config, namespace: "other" }, "salt-a").read("a.py", "hash-1")).toBeUndefined();
+  it("serves what was written and indexed, for the same content hash and salt only", () => {
+    const store = new PackStore(config);
+    const [a, b] = store.writePack(["BODY-A", "BODY-B"]) ?? [];
+    expect(a && b).toBeTruthy();
+    FactsIndex.load(config, "salt-a").save(
+      new Map([
+        ["a.py", { ...(a as Omit<CacheEntry, "hash">), hash: "hash-1" }],
+        ["b.py", { ...(b as Omit<CacheEntry, "hash">), hash: "hash-2" }],
+      ]),
+    );
+    const index = FactsIndex.load(config, "salt-a");
+    expect(store.read(index.get("a.py"), "hash-1")).toBe("BODY-A");
+    expect(store.read(index.get("b.py"), "hash-2")).toBe("BODY-B");
+    expect(store.read(index.get("a.py"), "hash-2")).toBeUndefined();
+    expect(index.get("c.py")).toBeUndefined();
+    expect(FactsIndex.load(config, "salt-b").get("a.py")).toBeUndefined();
+    expect(FactsIndex.load({ ...config, namespace: "other" }, "salt-a").get("a.py")).toBeUndefined();
+    // One pack for the batch, however many entries.
+    expect(packs()).toHaveLength(1);
   });
 
-  it("treats a corrupt or truncated entry as a miss, and a rewrite heals it", () => {
-    const cache = new FactsCache(config, "salt-a");
-    cache.write("c.py", "h", "0123456789");
-    const entry = fs
-      .readdirSync(path.join(config.dir, "facts"), { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => path.join(e.parentPath, e.name))
-      .find((f) => fs.readFileSync(f, "utf8").endsWith("0123456789"));
-    expect(entry).toBeDefined();
-    const file = entry as string;
+  it("treats a corrupt or truncated entry as a miss; a malformed index is an empty one", () => {
+    const c = { dir: path.join(temp, "corrupt"), namespace: "p" };
+    const store = new PackStore(c);
+    const [w] = store.writePack(["0123456789"]) ?? [];
+    const entry = { ...(w as Omit<CacheEntry, "hash">), hash: "h" };
+    const [pack] = packs(c);
+    const file = path.join(c.dir, "facts", "packs", pack as string);
     const good = fs.readFileSync(file, "utf8");
+    expect(store.read(entry, "h")).toBe("0123456789");
     fs.writeFileSync(file, good.replace("0123456789", "0123456780"));
-    expect(cache.read("c.py", "h")).toBeUndefined();
-    fs.writeFileSync(file, good.slice(0, -3));
-    expect(cache.read("c.py", "h")).toBeUndefined();
-    fs.writeFileSync(file, "garbage");
-    expect(cache.read("c.py", "h")).toBeUndefined();
-    cache.write("c.py", "h", "0123456789");
-    expect(cache.read("c.py", "h")).toBe("0123456789");
-    expect(fs.readdirSync(path.dirname(file)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    expect(store.read(entry, "h")).toBeUndefined();
+    fs.writeFileSync(file, good.slice(0, 5));
+    expect(store.read(entry, "h")).toBeUndefined();
+    fs.rmSync(file);
+    expect(store.read(entry, "h")).toBeUndefined();
+    expect(store.read({ ...entry, pack: "../../../etc/passwd" }, "h")).toBeUndefined();
+    FactsIndex.load(c, "s").save(new Map([["a.py", entry]]));
+    const indexDir = path.join(c.dir, "facts", "index");
+    const [indexName] = fs.readdirSync(indexDir);
+    fs.writeFileSync(path.join(indexDir, indexName as string), "{ not json");
+    expect(FactsIndex.load(c, "s").get("a.py")).toBeUndefined();
+    expect(fs.readdirSync(indexDir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
   it("remembers a failed write instead of throwing", () => {
     const blocker = path.join(temp, "not-a-dir");
     fs.writeFileSync(blocker, "");
-    const cache = new FactsCache({ dir: blocker, namespace: "" }, "s");
-    expect(() => cache.write("a.py", "h", "x")).not.toThrow();
-    expect(cache.writeError).toBeDefined();
-    expect(cache.read("a.py", "h")).toBeUndefined();
+    const store = new PackStore({ dir: blocker, namespace: "" });
+    expect(store.writePack(["x"])).toBeUndefined();
+    expect(store.writeError).toBeDefined();
+    expect(FactsIndex.load({ dir: blocker, namespace: "" }, "s").save(new Map())).toBeDefined();
+  });
+
+  it("drops packs no index refers to once they are old, and rewrites mostly stale packs", () => {
+    const c = { dir: path.join(temp, "prune"), namespace: "p" };
+    const store = new PackStore(c);
+    const bodies = Array.from({ length: 8 }, (_, i) => `body-${i}-${"x".repeat(100)}`);
+    const written = store.writePack(bodies) ?? [];
+    const [orphan] = store.writePack(["orphan"]) ?? [];
+    const dir = path.join(c.dir, "facts", "packs");
+    const old = (Date.now() - 60 * 60 * 1000) / 1000;
+    for (const name of fs.readdirSync(dir)) fs.utimesSync(path.join(dir, name), old, old);
+    // Only one of eight entries is still live: its pack is rewritten, and both old packs go.
+    const live = new Map([["keep.py", { ...(written[3] as Omit<CacheEntry, "hash">), hash: "h3" }]]);
+    FactsIndex.load(c, "s").save(live);
+    const index = FactsIndex.load(c, "s");
+    const kept = index.get("keep.py");
+    expect(kept?.pack).not.toBe(written[3]?.pack);
+    expect(store.read(kept, "h3")).toBe(bodies[3]);
+    expect(packs(c)).toEqual([kept?.pack]);
+    expect(orphan).toBeDefined();
+    // A young unreferenced pack (a concurrent run's) survives.
+    store.writePack(["fresh"]);
+    FactsIndex.load(c, "s").save(new Map([["keep.py", kept as CacheEntry]]));
+    expect(packs(c)).toHaveLength(2);
   });
 
   it("defaults to node_modules/.cache/ssot-audit of the nearest package, and falls back to the temp dir", () => {
@@ -141,21 +179,20 @@ describe("facts cache store", () => {
 describe("the cache in a run", () => {
   const fixture = "fixtures/python-broadcast";
 
-  it("rebuilds a corrupt entry and gives the same report", async () => {
+  it("rebuilds a corrupt pack and gives the same report", async () => {
     const dir = path.join(temp, "run-cache");
     const first = await runCheck({ paths: [fixture], cwd: REPO_ROOT, jobs: 1, cacheLocation: dir });
-    const entries = fs
-      .readdirSync(path.join(dir, "facts"), { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => path.join(e.parentPath, e.name));
-    expect(entries.length).toBe(first.project.entries.length);
-    const victim = entries[0] as string;
+    const packDir = path.join(dir, "facts", "packs");
+    const packFiles = fs.readdirSync(packDir).map((f) => path.join(packDir, f));
+    expect(packFiles.length).toBeGreaterThan(1);
+    const victim = packFiles[0] as string;
+    const inVictim = fs.readFileSync(victim, "utf8").split("\n").filter(Boolean).length;
     fs.writeFileSync(victim, fs.readFileSync(victim, "utf8").slice(0, 100));
     const second = await runCheck({ paths: [fixture], cwd: REPO_ROOT, jobs: 1, cacheLocation: dir });
-    expect(second.project.stats).toMatchObject({ parsed: 1, cacheHits: entries.length - 1 });
+    expect(second.project.stats).toMatchObject({ parsed: inVictim, cacheHits: first.project.entries.length - inVictim });
     expect(second.report.findings).toEqual(first.report.findings);
     const third = await runCheck({ paths: [fixture], cwd: REPO_ROOT, jobs: 1, cacheLocation: dir });
-    expect(third.project.stats).toMatchObject({ parsed: 0, cacheHits: entries.length });
+    expect(third.project.stats).toMatchObject({ parsed: 0, cacheHits: first.project.entries.length });
   });
 
   it("survives two CLI runs at once on one cache folder, with identical reports", async () => {
@@ -181,6 +218,7 @@ describe("the cache in a run", () => {
       expect(strip(a.stdout)).toEqual(strip(b.stdout));
     }
     const leftovers = fs.readdirSync(path.join(dir, "facts"), { recursive: true }).filter((f) => String(f).endsWith(".tmp"));
+    expect(fs.readdirSync(path.join(dir, "facts", "packs")).length).toBeGreaterThan(0);
     expect(leftovers).toEqual([]);
   });
 });

@@ -144,56 +144,93 @@ describe("a corrupt history file: exit 2, one line naming file and line, nothing
 });
 
 describe("a corrupt cache entry is rebuilt: same report as a cold run, never a stack", () => {
-  function entries(dir: string): string[] {
+  function packs(dir: string): string[] {
+    const packDir = path.join(dir, "facts", "packs");
     return fs
-      .readdirSync(path.join(dir, "facts"), { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile() && e.name.endsWith(".facts"))
-      .map((e) => path.join(e.parentPath, e.name))
+      .readdirSync(packDir)
+      .filter((f) => f.endsWith(".pack"))
+      .map((f) => path.join(packDir, f))
       .sort();
   }
+  function indexFile(dir: string): string {
+    const indexDir = path.join(dir, "facts", "index");
+    const [name] = fs.readdirSync(indexDir);
+    return path.join(indexDir, name as string);
+  }
+  /** Entries in a pack: one body per line. */
+  const entryCount = (file: string) => fs.readFileSync(file, "utf8").split("\n").filter(Boolean).length;
   const comparable = (r: Report) => ({ ...r, summary: { ...r.summary, durationMs: 0 } });
 
-  it("truncated, emptied, bit-flipped, re-salted, garbage and binary entries are misses and are rewritten", async () => {
+  it("truncated, emptied, bit-flipped, garbage and binary packs are misses and are rewritten", async () => {
     const cache = tempDir("ssot-cache-");
     const cold = await runCheck({ paths: ["."], cwd: root, jobs: 1, cacheLocation: cache });
-    const files = entries(cache);
-    expect(files.length).toBe(cold.project.entries.length);
+    const files = packs(cache);
+    const total = files.reduce((n, f) => n + entryCount(f), 0);
+    expect(total).toBe(cold.project.entries.length);
+    // Each damage spoils every entry of its pack (an entry is checked on its own: a flip in one
+    // body spoils that body only).
     const damage: ((text: Buffer) => Buffer | string)[] = [
-      (b) => b.subarray(0, Math.floor(b.length / 2)),
+      (b) => b.subarray(0, 10),
       () => "",
       (b) => {
         const copy = Buffer.from(b);
-        const i = copy.length - 5;
-        copy[i] = (copy[i] ?? 0) ^ 0x20;
+        // One flipped bit in the middle of every body.
+        let start = 0;
+        for (let nl = copy.indexOf(10); nl >= 0; nl = copy.indexOf(10, nl + 1)) {
+          const i = Math.floor((start + nl) / 2);
+          copy[i] = (copy[i] ?? 0) ^ 0x01;
+          start = nl + 1;
+        }
         return copy;
       },
-      (b) => b.toString("utf8").replace(/\t[^\t]+\t/, "\tother-salt\t"),
-      () => "ssot-audit-facts/1\tnot\ta\tvalid\theader\n{}",
+      () => "not\ta\tvalid\tpack\n{}",
       () => Buffer.from([0x1f, 0x8b, 0x00, 0xff, 0xfe, 0x00]),
     ];
     const victims = files.slice(0, damage.length);
+    expect(victims.length).toBeGreaterThan(1);
+    const damaged = victims.reduce((n, f) => n + entryCount(f), 0);
     for (const [i, file] of victims.entries()) fs.writeFileSync(file, damage[i]?.(fs.readFileSync(file)) ?? "");
 
     const warnings: string[] = [];
     const healed = await runCheck({ paths: ["."], cwd: root, jobs: 1, cacheLocation: cache, warn: (m) => warnings.push(m) });
-    expect(healed.project.stats).toMatchObject({ parsed: victims.length, cacheHits: files.length - victims.length });
+    expect(healed.project.stats).toMatchObject({ parsed: damaged, cacheHits: total - damaged });
     expect(comparable(healed.report)).toEqual(comparable(cold.report));
     expect(warnings).toEqual([]);
     const warm = await runCheck({ paths: ["."], cwd: root, jobs: 1, cacheLocation: cache });
-    expect(warm.project.stats).toMatchObject({ parsed: 0, cacheHits: files.length });
+    expect(warm.project.stats).toMatchObject({ parsed: 0, cacheHits: total });
     expect(comparable(warm.report)).toEqual(comparable(cold.report));
   });
 
-  it("an entry that became a folder: the run succeeds with the same report (a warning that the cache could not be written)", async () => {
+  it("a garbage, re-salted or wrong index is an empty one: everything is extracted again, same report", async () => {
     const cache = tempDir("ssot-cache-");
     const cold = await runCheck({ paths: ["."], cwd: root, jobs: 1, cacheLocation: cache });
-    const victim = entries(cache)[0] as string;
+    const total = cold.project.entries.length;
+    const good = fs.readFileSync(indexFile(cache), "utf8");
+    const damage = [
+      "{ not json",
+      good.replace(/"salt":"[0-9a-f]+"/, '"salt":"other-salt"'),
+      // Every entry points one byte off: its checksum no longer matches.
+      good.replace(/,(\d+),(\d+),"/g, (_m, offset: string, length: string) => `,${Number(offset) + 1},${length},"`),
+    ];
+    for (const text of damage) {
+      fs.writeFileSync(indexFile(cache), text);
+      const again = await runCheck({ paths: ["."], cwd: root, jobs: 1, cacheLocation: cache });
+      expect(again.project.stats).toMatchObject({ parsed: total, cacheHits: 0 });
+      expect(comparable(again.report)).toEqual(comparable(cold.report));
+    }
+  });
+
+  it("an index that became a folder: the run succeeds with the same report (a warning that the cache could not be written)", async () => {
+    const cache = tempDir("ssot-cache-");
+    const cold = await runCheck({ paths: ["."], cwd: root, jobs: 1, cacheLocation: cache });
+    const victim = indexFile(cache);
     fs.rmSync(victim);
     fs.mkdirSync(path.join(victim, "blocker"), { recursive: true });
     const warnings: string[] = [];
     const again = await runCheck({ paths: ["."], cwd: root, jobs: 1, cacheLocation: cache, warn: (m) => warnings.push(m) });
     expect(comparable(again.report)).toEqual(comparable(cold.report));
-    for (const w of warnings) expect(w).toMatch(/could not write the cache .*results are not affected/);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/could not write the cache .*results are not affected/);
   });
 
   it("the real binary on a corrupted cache: same JSON as without a cache", () => {
@@ -201,7 +238,7 @@ describe("a corrupt cache entry is rebuilt: same report as a cold run, never a s
     const strip = (s: string) => s.replace(/"durationMs": \d+/, "");
     const noCache = cli(["check", "-f", "json", "--no-cache", "."], { cwd: root });
     expect(cli(["check", "-f", "json", "--cache-location", cache, "."], { cwd: root }).status).toBe(noCache.status);
-    for (const file of entries(cache)) fs.writeFileSync(file, fs.readFileSync(file).subarray(0, 40));
+    for (const file of packs(cache)) fs.writeFileSync(file, fs.readFileSync(file).subarray(0, 40));
     const r = cli(["check", "-f", "json", "--cache-location", cache, "."], { cwd: root });
     expect(r.stderr).not.toMatch(STACK_LINE);
     expect(strip(r.stdout)).toBe(strip(noCache.stdout));
