@@ -32,6 +32,8 @@ export interface RunMemoInput {
   skipped: readonly { file: string; reason: string }[];
   inlineIgnore: boolean;
   baseline?: { rel: string; hash: string };
+  /** SHA-1 of the root's `tsconfig.json`, when there is one (the TypeScript checker reads it). */
+  tsconfig?: string;
 }
 
 /** The memo key of a run's inputs. */

@@ -22,6 +22,7 @@ import { prepareCache } from "../cache/store.js";
 import { readRunMemo, runMemoKey, writeRunMemo } from "../cache/run-memo.js";
 import { hashSourceSync } from "../files/read.js";
 import { printable } from "../util/terminal.js";
+import { type TypeCheckOptions, applyTypedCallTargets, projectTsconfig } from "./typed-calls.js";
 
 export interface CheckOptions extends ProjectOptions {
   /** Apply inline `ssot-audit-ignore` comments (default true; false: `--no-inline-ignore`). */
@@ -38,13 +39,24 @@ export interface CheckResult {
   concepts: ConceptAnalysis[];
 }
 
+export interface AnalyzeOptions extends TypeCheckOptions {
+  /**
+   * Resolve the concepts' unresolved TS/JS call sites with the type checker when the root has a
+   * `tsconfig.json` (default true; `engine/typed-calls.ts`). Off for snapshots of past commits,
+   * whose files are not the ones on disk.
+   */
+  typeCheck?: boolean;
+}
+
 /** Analyses every configured concept of a loaded project. */
-export function analyzeConcepts(project: Project): ConceptAnalysis[] {
+export function analyzeConcepts(project: Project, options: AnalyzeOptions = {}): ConceptAnalysis[] {
   const { model, loaded } = project;
-  return Object.values(loaded.config.concepts).map((concept) => {
+  const analyzers = Object.values(loaded.config.concepts).map((concept) => {
     const canonical = findCanonical(model, concept, loaded);
-    return new ConceptAnalyzer(model, concept.id, concept, canonical).analyze();
+    return new ConceptAnalyzer(model, concept.id, concept, canonical);
   });
+  if (options.typeCheck !== false) applyTypedCallTargets(model, loaded.rootDir, analyzers, options);
+  return analyzers.map((a) => a.analyze());
 }
 
 /**
@@ -58,7 +70,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const baseline = options.baselineFile ? loadBaselineOption(options.baselineFile, options.cwd) : undefined;
   const project = await loadProject(options);
   if (changed) restrictToChanged(project, changed);
-  const concepts = analyzeConcepts(project);
+  const concepts = analyzeConcepts(project, options.warn ? { warn: options.warn } : {});
   const findings = runRules(project.model, concepts, project.loaded);
   const gate = applyGate(project, findings, {
     inlineIgnore: options.inlineIgnore !== false,
@@ -128,6 +140,14 @@ async function memoKeyFor(options: CheckOptions): Promise<{ key: string; cache: 
     if (!("hash" in read)) return undefined;
     baseline = { rel: toPosix(path.relative(loaded.rootDir, abs)), hash: read.hash };
   }
+  // The type checker reads the root's tsconfig.json (`engine/typed-calls.ts`).
+  let tsconfig: string | undefined;
+  const tsconfigFile = projectTsconfig(loaded.rootDir);
+  if (tsconfigFile) {
+    const read = hashSourceSync(tsconfigFile);
+    if (!("hash" in read)) return undefined;
+    tsconfig = read.hash;
+  }
   const key = runMemoKey({
     salt: analysisSalt({ parseBudgetMs: loaded.config.parseBudgetMs }),
     config: loaded.config,
@@ -138,6 +158,7 @@ async function memoKeyFor(options: CheckOptions): Promise<{ key: string; cache: 
     skipped: sources.skipped,
     inlineIgnore: options.inlineIgnore !== false,
     ...(baseline ? { baseline } : {}),
+    ...(tsconfig ? { tsconfig } : {}),
   });
   return { key, cache: prepared.config, rootDir: loaded.rootDir, notes };
 }

@@ -163,7 +163,7 @@ export async function runFix(options: FixRunOptions, hooks: FixHooks = {}): Prom
   };
 
   let model = project.model;
-  let concepts: ConceptAnalysis[] = analyzeConcepts(project);
+  let concepts: ConceptAnalysis[] = analyzeConcepts(project, { warn });
   const fixes: PlannedFix[] = [];
   const unitsPerFile = new Map<string, number>();
   let lastManual: ManualItem[] = [];
@@ -246,7 +246,8 @@ export async function runFix(options: FixRunOptions, hooks: FixHooks = {}): Prom
       reported: e.reported,
     }));
     model = new ProjectModel(entries);
-    concepts = analyzeConcepts({ ...project, entries, model });
+    // The type checker sees the fixed texts; a tsconfig problem was reported in the first pass.
+    concepts = analyzeConcepts({ ...project, entries, model }, { sourceText: (file) => current.get(file) });
   }
   if (!stable) warn(`ssot-audit: fixes did not settle after ${MAX_PASSES} passes; showing the result of the last pass`);
 

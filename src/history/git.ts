@@ -257,7 +257,8 @@ function analyzeSnapshot(loaded: LoadedConfig, requested: string[], entries: Fil
   for (const concept of Object.values(loaded.config.concepts)) {
     const single: LoadedConfig = { ...loaded, config: { ...loaded.config, concepts: { [concept.id]: concept } } };
     try {
-      analyses.push(...analyzeConcepts({ ...project, loaded: single }));
+      // Parse-only: the type checker would read today's files, not this commit's.
+      analyses.push(...analyzeConcepts({ ...project, loaded: single }, { typeCheck: false }));
     } catch (error) {
       if (error instanceof ConfigError) continue;
       throw error;

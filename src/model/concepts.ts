@@ -143,7 +143,7 @@ export class ConceptAnalyzer {
 
   analyze(): ConceptAnalysis {
     const nameKeys = this.nameKeys;
-    this.findImplementations(nameKeys);
+    this.prepare(nameKeys);
     const calls = this.classifyCalls(nameKeys);
     const fallbacks = this.findFallbacks(nameKeys);
     const sinkUses = this.findSinkUses();
@@ -166,6 +166,46 @@ export class ConceptAnalyzer {
   }
 
   private readonly delegateRefs = new Map<string, DefRef>();
+  private prepared = false;
+
+  /** Finds the implementations (once): the call sites worth classifying depend on their names. */
+  private prepare(nameKeys: Set<string>): void {
+    if (this.prepared) return;
+    this.prepared = true;
+    this.findImplementations(nameKeys);
+  }
+
+  /**
+   * The call sites `analyze` classifies: production files of the concept's languages, whose
+   * last callee segment (or the name it aliases) normalizes to a concept name or is an
+   * implementation's name. The engine asks the TypeScript checker about the unresolved ones
+   * before `analyze` (see `ProjectModel.setCallTargets`).
+   */
+  candidateCalls(): { file: string; call: CallSite }[] {
+    const nameKeys = this.nameKeys;
+    this.prepare(nameKeys);
+    return [...this.candidates(nameKeys)];
+  }
+
+  private *candidates(nameKeys: Set<string>): Generator<{ file: string; call: CallSite }> {
+    const interesting = (name: string) => nameKeys.has(normalizeName(name).key) || this.implAnyNames.has(name);
+    for (const [file, entry] of this.files()) {
+      let aliases: Map<string, string> | undefined;
+      for (const call of entry.facts.calls) {
+        const last = call.callee.at(-1);
+        if (!last) continue;
+        const raw = last.replace(/\(\)$/, "");
+        if (!interesting(raw)) {
+          // `legacy_send(to)` after `from old import send_email_old as legacy_send`.
+          if (call.callee.length !== 1) continue;
+          aliases ??= localAliases(entry);
+          const original = aliases.get(raw);
+          if (!original || !interesting(original)) continue;
+        }
+        yield { file, call };
+      }
+    }
+  }
 
   // ------------------------------------------------------------ implementations
 
@@ -237,39 +277,26 @@ export class ConceptAnalyzer {
   private classifyCalls(nameKeys: Set<string>): ClassifiedCall[] {
     const result: ClassifiedCall[] = [];
     const canonicalRaw = this.canonical.def.name;
-    const interesting = (name: string) => nameKeys.has(normalizeName(name).key) || this.implAnyNames.has(name);
-    for (const [file, entry] of this.files()) {
-      let aliases: Map<string, string> | undefined;
-      for (const call of entry.facts.calls) {
-        const last = call.callee.at(-1);
-        if (!last) continue;
-        const raw = last.replace(/\(\)$/, "");
-        if (!interesting(raw)) {
-          // `legacy_send(to)` after `from old import send_email_old as legacy_send`.
-          if (call.callee.length !== 1) continue;
-          aliases ??= localAliases(entry);
-          const original = aliases.get(raw);
-          if (!original || !interesting(original)) continue;
+    for (const { file, call } of this.candidates(nameKeys)) {
+      const raw = (call.callee.at(-1) ?? "").replace(/\(\)$/, "");
+      const norm = normalizeName(raw);
+      const target = this.model.resolveCallee(file, call);
+      if (target.kind === "def") {
+        const key = defKey(target.ref);
+        if (call.enclosing && target.ref.file === file && target.ref.def.qualifiedName === call.enclosing) continue;
+        if (key === this.canonicalKey || this.delegateKeys.has(key)) {
+          result.push({ file, call, target: "canonical", confidence: "certain" });
+        } else {
+          const impl = this.implByKey.get(key);
+          if (impl) result.push({ file, call, target: "implementation", implementation: impl.ref, confidence: "certain" });
         }
-        const norm = normalizeName(raw);
-        const target = this.model.resolveCallee(file, call);
-        if (target.kind === "def") {
-          const key = defKey(target.ref);
-          if (call.enclosing && target.ref.file === file && target.ref.def.qualifiedName === call.enclosing) continue;
-          if (key === this.canonicalKey || this.delegateKeys.has(key)) {
-            result.push({ file, call, target: "canonical", confidence: "certain" });
-          } else {
-            const impl = this.implByKey.get(key);
-            if (impl) result.push({ file, call, target: "implementation", implementation: impl.ref, confidence: "certain" });
-          }
-          continue;
-        }
-        if (target.kind === "external") continue;
-        // Unresolved receiver: report on the name only when it cannot be the canonical.
-        if ((norm.legacy && nameKeys.has(norm.key)) || (this.implRawNames.has(raw) && raw !== canonicalRaw)) {
-          const impl = [...this.implByKey.values()].find((i) => i.ref.def.name === raw);
-          result.push({ file, call, target: "implementation", ...(impl ? { implementation: impl.ref } : {}), confidence: "likely" });
-        }
+        continue;
+      }
+      if (target.kind === "external") continue;
+      // Unresolved receiver: report on the name only when it cannot be the canonical.
+      if ((norm.legacy && nameKeys.has(norm.key)) || (this.implRawNames.has(raw) && raw !== canonicalRaw)) {
+        const impl = [...this.implByKey.values()].find((i) => i.ref.def.name === raw);
+        result.push({ file, call, target: "implementation", ...(impl ? { implementation: impl.ref } : {}), confidence: "likely" });
       }
     }
     return result;

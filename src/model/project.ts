@@ -282,8 +282,21 @@ export class ProjectModel {
     return value;
   }
 
+  /**
+   * Call targets found outside the model — by the TypeScript type checker, for concept-named call
+   * sites the model leaves unresolved (`engine/typed-calls.ts`) — keyed by `callTargetKey`.
+   */
+  private callTargets: ReadonlyMap<string, DefRef> = new Map();
+
+  /** Sets the call targets that `resolveCallee` answers first (replacing any earlier set). */
+  setCallTargets(targets: ReadonlyMap<string, DefRef>): void {
+    this.callTargets = targets;
+  }
+
   /** What a call site's callee denotes (the function, method or class called). */
   resolveCallee(file: string, call: CallSite): Value {
+    const typed = this.callTargets.size > 0 ? this.callTargets.get(callTargetKey(file, call)) : undefined;
+    if (typed) return { kind: "def", ref: typed };
     return this.resolvePath(file, call.callee, call.enclosing);
   }
 
@@ -638,6 +651,11 @@ export class ProjectModel {
       this.inProgress.delete(key);
     }
   }
+}
+
+/** The key of a call site in `ProjectModel.setCallTargets`: file and callee span (`a.b().c` and `a.b` start alike). */
+export function callTargetKey(file: string, call: Pick<CallSite, "calleeSpan">): string {
+  return `${file}\0${call.calleeSpan.start}\0${call.calleeSpan.end}`;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
