@@ -4,7 +4,8 @@
  * expression so that a file's existing imports can supply the root under another name
  * (`import a.b as m` → `m.rest`).
  */
-import { ts } from "ts-morph";
+import type { ts } from "ts-morph";
+import { typescript } from "../languages/typescript/compiler.js";
 import type { ResolvedConcept } from "../config/schema.js";
 
 const PY_NAME = "[A-Za-z_][A-Za-z0-9_]*";
@@ -136,6 +137,7 @@ function startsWithName(expression: string, name: string, language: "python" | "
 
 /** `import { a as b } from "m"`, `import d from "m"`, `import * as ns from "m"` → its one binding. */
 export function parseTsImportStatement(text: string): { from: string; imported: string; local: string } | undefined {
+  const ts = typescript();
   const sf = ts.createSourceFile("delegate.ts", text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const [stmt, ...rest] = sf.statements;
   if (!stmt || rest.length > 0 || !ts.isImportDeclaration(stmt) || !ts.isStringLiteral(stmt.moduleSpecifier)) return undefined;

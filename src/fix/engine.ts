@@ -29,13 +29,9 @@ import { WriteGuard, encodeText, writeAtomic } from "./write.js";
 
 export const MAX_PASSES = 10;
 
-/** Rules that have fixes (`fix`) or suggestions (`--unsafe`). */
-export const FIXABLE_RULES: readonly RuleId[] = [
-  "non-canonical-call",
-  "non-canonical-import",
-  "duplicate-implementation",
-  "legacy-fallback",
-];
+import { FIXABLE_RULES } from "./fixable-rules.js";
+
+export { FIXABLE_RULES };
 
 export interface FixRunOptions extends Omit<FixOptions, "rules" | "concepts"> {
   paths: string[];

@@ -4,7 +4,6 @@ import type { Finding } from "../../engine/types.js";
 import { UsageError } from "../../files/errors.js";
 import { REPORTERS } from "../../report/index.js";
 import { renderMigrationReport } from "./report.js";
-import { attachFixes } from "../../fix/attach.js";
 import type { ReporterOptions } from "../../report/types.js";
 import { isActive } from "../../suppress/active.js";
 import { useColor, writeFileAtomic } from "../output.js";
@@ -116,7 +115,11 @@ async function check(paths: string[], flags: CheckFlags): Promise<number> {
     { useMemo: !needsAnalysis },
   ).finally(engine.stop);
   // SARIF carries the edits `fix` would make (GitHub shows them as suggested changes).
-  if (needs.has("sarif") && analysis) await attachFixes(analysis);
+  if (needs.has("sarif") && analysis) {
+    // The fixer loads the TypeScript compiler: only runs that need it pay for it.
+    const { attachFixes } = await import("../../fix/attach.js");
+    await attachFixes(analysis);
+  }
   const base: ReporterOptions = {
     color: false,
     quiet: Boolean(flags.quiet),

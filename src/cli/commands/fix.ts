@@ -3,7 +3,8 @@ import { Chalk } from "chalk";
 import { type Command, Option } from "commander";
 import { toPosix } from "../../files/paths.js";
 import { colorDiff, unifiedDiff } from "../../fix/diff.js";
-import { FIXABLE_RULES, type FixResult, runFix } from "../../fix/engine.js";
+import type { FixResult } from "../../fix/engine.js";
+import { FIXABLE_RULES } from "../../fix/fixable-rules.js";
 import { printable } from "../../util/terminal.js";
 import { useColor } from "../output.js";
 import type { SetExit } from "../program.js";
@@ -59,6 +60,8 @@ async function fix(paths: string[], flags: FixFlags): Promise<number> {
     if (!flags.quiet) process.stderr.write(`${m}\n`);
   };
   const write = Boolean(flags.write);
+  // The fixer loads the TypeScript compiler: loaded only when `fix` runs.
+  const { runFix } = await import("../../fix/engine.js");
   const result = await runFix({
     paths: paths.length > 0 ? paths : ["."],
     cwd,

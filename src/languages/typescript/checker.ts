@@ -17,9 +17,11 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { ts } from "ts-morph";
+import type { ts } from "ts-morph";
+import { typescript } from "./compiler.js";
 import { readSourceSync } from "../../files/read.js";
 import { isInside, toPosix } from "../../files/paths.js";
+
 
 /** One call site to resolve: root-relative file and the callee expression's offsets (as in `CallSite.calleeSpan`). */
 export interface TypedCallQuery {
@@ -88,6 +90,7 @@ function isNodeModulesPath(p: string): boolean {
  * as `tsc` would report them and still compile.
  */
 export function resolveTypedCalls(options: TypedCallOptions): TypedCallResult | undefined {
+  const ts = typescript();
   const rootDir = path.resolve(options.rootDir);
   const realRoot = safeRealpath(rootDir) ?? rootDir;
   const configPath = path.resolve(options.tsconfig);
@@ -241,6 +244,7 @@ function safeRealpath(p: string): string | undefined {
 
 /** The name node of the callee spanning exactly `start`–`end` (`a.b.name`, `name`, `a["name"]`). */
 function calleeName(sf: ts.SourceFile, start: number, end: number): ts.Node | undefined {
+  const ts = typescript();
   let found: ts.Node | undefined;
   const visit = (node: ts.Node): void => {
     if (node.getStart(sf) === start && node.end === end) found = node;
@@ -265,6 +269,7 @@ function calleeName(sf: ts.SourceFile, start: number, end: number): ts.Node | un
  * for a union's property declared in several places, or for anything without a body.
  */
 function implementationOf(checker: ts.TypeChecker, name: ts.Node): ts.Declaration | undefined {
+  const ts = typescript();
   let symbol = checker.getSymbolAtLocation(name);
   if (!symbol) return undefined;
   if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
@@ -273,6 +278,7 @@ function implementationOf(checker: ts.TypeChecker, name: ts.Node): ts.Declaratio
 }
 
 function hasImplementation(d: ts.Declaration): boolean {
+  const ts = typescript();
   if (ts.getCombinedModifierFlags(d) & (ts.ModifierFlags.Ambient | ts.ModifierFlags.Abstract)) return false;
   if (d.getSourceFile().isDeclarationFile) return false;
   if (ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d) || ts.isGetAccessorDeclaration(d)) return d.body !== undefined;
