@@ -59,22 +59,16 @@ interface LanguageSupport {
 const loaded = new Map<Language, Promise<LanguageSupport>>();
 
 async function loadPython(): Promise<LanguageSupport> {
-  const [{ loadPythonGrammar, pythonParser }, { extractPython }] = await Promise.all([
+  const [{ loadPythonGrammar, pythonParser }, { extractPython }, { deleteTrees, parsePython }] = await Promise.all([
     import("../languages/python/grammar.js"),
     import("../languages/python/extract.js"),
+    import("../languages/python/parse.js"),
   ]);
   const grammar = await loadPythonGrammar();
   return {
     extract: (file, text, options) => extractPython(grammar, file, text, options),
-    parse: (_file, text, options) => {
-      const parser = pythonParser(grammar);
-      const budget = options.parseBudgetMs;
-      const limited = Number.isFinite(budget) && budget > 0;
-      const deadline = performance.now() + (limited ? budget : 0);
-      const tree = parser.parse(text, null, limited ? { progressCallback: (): boolean => performance.now() > deadline } : undefined);
-      if (tree) tree.delete();
-      else parser.reset();
-    },
+    // The same parse as the extractor's (budget, and chunks for pathological files), nothing kept.
+    parse: (_file, text, options) => deleteTrees(parsePython(pythonParser(grammar), text, options.parseBudgetMs)),
   };
 }
 

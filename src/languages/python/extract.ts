@@ -16,7 +16,8 @@ import type {
 import { LineIndex } from "../../util/line-index.js";
 import { bodyShapeOfIds } from "../../util/shape.js";
 import { parseSuppression } from "../../util/suppressions.js";
-import { type FlatTree, flatten } from "./flat-tree.js";
+import { type FlatTree, flatten, flattenChunks } from "./flat-tree.js";
+import { type ParseOutcome, type ParseTuning, deleteTrees, parsePython } from "./parse.js";
 import { K, loadPythonGrammar, type PythonGrammar, pythonParser } from "./grammar.js";
 
 export type PythonFacts = Omit<FileFacts, "hash" | "bom" | "eol">;
@@ -51,36 +52,35 @@ function emptyFacts(file: string, lines: number): PythonFacts {
 }
 
 /** Synchronous core of the extractor (the grammar must already be loaded). */
-export function extractPython(grammar: PythonGrammar, file: string, source: string, options: ExtractOptions): PythonFacts {
+export function extractPython(grammar: PythonGrammar, file: string, source: string, options: ExtractOptions, tuning: ParseTuning = {}): PythonFacts {
   const lineIndex = new LineIndex(source);
   // Python ends lines at a lone CR too (old Mac files, mixed endings); the grammar does not, and
   // would hide the code after one. LF in its place keeps every offset.
   const text = source.includes("\r") ? source.replace(/\r(?!\n)/g, "\n") : source;
   const facts = emptyFacts(file, lineIndex.lineCount);
   const parser = pythonParser(grammar);
-  const budget = options.parseBudgetMs;
-  const limited = Number.isFinite(budget) && budget > 0;
-  const deadline = performance.now() + (limited ? budget : 0);
-  let tree: ReturnType<typeof parser.parse>;
+  let parsed: ParseOutcome;
   try {
-    tree = parser.parse(text, null, limited ? { progressCallback: (): boolean => performance.now() > deadline } : undefined);
+    parsed = parsePython(parser, text, options.parseBudgetMs, tuning);
   } catch (error) {
     parser.reset();
     facts.parseErrors.push({ line: 1, message: `parser failed: ${describe(error)}` });
     return facts;
   }
-  if (!tree) {
-    // Cancelled by the progress callback; do not let the next parse resume this one.
-    parser.reset();
+  if (parsed.kind === "budget") {
     const kb = Math.max(1, Math.ceil(Buffer.byteLength(text, "utf8") / 1024));
-    facts.parseErrors.push({ line: 1, message: `parse budget of ${budget} ms exceeded (file is ${kb} KB); skipped` });
+    facts.parseErrors.push({ line: 1, message: `parse budget of ${options.parseBudgetMs} ms exceeded (file is ${kb} KB); skipped` });
     return facts;
   }
   try {
-    const hasError = tree.rootNode.hasError;
-    const flat = flatten(tree, grammar, text.length);
-    tree.delete();
-    tree = null;
+    const trees = parsed.kind === "tree" ? [parsed.tree] : parsed.trees;
+    const hasError = trees.some((t) => t.rootNode.hasError);
+    let flat: FlatTree;
+    try {
+      flat = parsed.kind === "tree" ? flatten(parsed.tree, grammar, text.length) : flattenChunks(parsed.trees, grammar, text.length);
+    } finally {
+      deleteTrees(parsed);
+    }
     new Walker(flat, text, lineIndex, facts).run(hasError);
   } catch (error) {
     const full = emptyFacts(file, lineIndex.lineCount);
@@ -90,8 +90,6 @@ export function extractPython(grammar: PythonGrammar, file: string, source: stri
         : `python extractor failed: ${describe(error)}`;
     full.parseErrors.push({ line: 1, message });
     return full;
-  } finally {
-    tree?.delete();
   }
   return facts;
 }

@@ -253,3 +253,48 @@ function flattenRaw(tree: Tree, raw: RawCursorApi, flat: FlatTree, hasError: boo
     handle[0] = handle[1] = handle[2] = handle[3] = 0;
   }
 }
+
+/**
+ * Copies the trees of a file parsed in chunks (`parse.ts`) into one FlatTree: a module root
+ * spanning the whole text, holding the top-level nodes of every chunk in order. Offsets are
+ * recorded for every node (chunks come from broken files, where errors need locating).
+ */
+export function flattenChunks(trees: readonly Tree[], grammar: PythonGrammar, textLength: number): FlatTree {
+  const flat = new FlatTree(grammar, Math.ceil(textLength / 2.5) + 64);
+  const moduleTypeId = grammar.typeNames.indexOf("module");
+  const root = flat.add(-1, moduleTypeId, 0, 0, textLength, false);
+  const { fieldParentOf } = grammar;
+  for (const tree of trees) {
+    const c = tree.walk();
+    try {
+      if (!c.gotoFirstChild()) continue;
+      const add = (parent: number): number => {
+        const field = fieldParentOf[flat.typeId(parent)] === 1 ? c.currentFieldId : 0;
+        const start = c.startIndex;
+        const end = c.endIndex;
+        return flat.add(parent, c.nodeTypeId, field, start, end, start === end && c.nodeIsMissing);
+      };
+      let idx = add(root);
+      walk: for (;;) {
+        if (c.gotoFirstChild()) {
+          idx = add(idx);
+          continue;
+        }
+        for (;;) {
+          flat.setAfter(idx, flat.count);
+          if (c.gotoNextSibling()) {
+            idx = add(flat.parent(idx));
+            break;
+          }
+          c.gotoParent();
+          idx = flat.parent(idx);
+          if (idx === root) break walk;
+        }
+      }
+    } finally {
+      c.delete();
+    }
+  }
+  flat.setAfter(root, flat.count);
+  return flat;
+}
