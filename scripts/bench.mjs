@@ -9,7 +9,8 @@
  * with ~3 % pathological broken files). Each measurement is a separate process, timed by this
  * script, with peak memory from `/usr/bin/time -v` when it exists:
  *   floor: read  — discover and read + hash + decode every file, nothing else
- *   floor: parse — discover, read and parse every file with the same parsers, budget and pool
+ *   floor: parse — discover, read and parse every file with the same parsers, budget, chunking
+ *                  of pathologically slow files (`languages/python/parse.ts`) and pool
  *   check cold   — `ssot-audit check` with an empty cache
  *   check warm   — the same again: nothing changed, so the report comes from the run memo
  *   check warm, one file edited — the run memo misses; one file is parsed, the others' facts
