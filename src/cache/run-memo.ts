@@ -34,6 +34,8 @@ export interface RunMemoInput {
   baseline?: { rel: string; hash: string };
   /** SHA-1 of the root's `tsconfig.json`, when there is one (the TypeScript checker reads it). */
   tsconfig?: string;
+  /** How the stored report was enriched beyond the analysis (`fixes` for SARIF), if it was. */
+  variant?: string;
 }
 
 /** The memo key of a run's inputs. */

@@ -91,14 +91,15 @@ export interface CheckReportResult {
 }
 
 /**
- * `runCheck` for callers that may do with the report alone (`useMemo`: the json, stylish, github
- * and junit formats): with the cache on, a run whose inputs all equal a previous run's returns
+ * `runCheck` for callers that may do with the report alone (`useMemo`: every format but the
+ * migration report's; SARIF's fixes come through `enrich`): with the cache on, a run whose inputs all equal a previous run's returns
  * that run's report from the run memo (`cache/run-memo.ts`) without loading any facts. Runs that
  * depend on git state (`--changed-since`) or on shard files (`--facts`) always analyse.
  */
-export async function runCheckReport(options: CheckOptions, { useMemo = true }: { useMemo?: boolean } = {}): Promise<CheckReportResult> {
+export async function runCheckReport(options: CheckOptions, { useMemo = true, enrich }: ReportOptions = {}): Promise<CheckReportResult> {
   const started = performance.now();
-  const memo = useMemo && options.cache && !options.changedSince && !options.factsFiles ? await memoKeyFor(options) : undefined;
+  const memo =
+    useMemo && options.cache && !options.changedSince && !options.factsFiles ? await memoKeyFor(options, enrich?.name) : undefined;
   if (memo) {
     const report = readRunMemo(memo.cache, memo.key);
     if (report) {
@@ -113,12 +114,26 @@ export async function runCheckReport(options: CheckOptions, { useMemo = true }: 
   // memoised: the next run must warn again.
   let warnings = 0;
   const analysis = await runCheck({ ...options, warn: (m) => (warnings++, options.warn?.(m)) });
+  await enrich?.apply(analysis);
   if (memo && warnings === memo.notes.length + analysis.report.skipped.length) writeRunMemo(memo.cache, memo.key, analysis.report);
   return { report: analysis.report, rootDir: analysis.project.loaded.rootDir, analysis };
 }
 
+export interface ReportOptions {
+  /** Whether the report may come from the run memo (default true). */
+  useMemo?: boolean;
+  /**
+   * Adds to the report what only the analysis can (the fixes SARIF carries), before it is
+   * memoised; `name` keeps reports enriched differently apart in the memo.
+   */
+  enrich?: { name: string; apply: (analysis: CheckResult) => Promise<void> };
+}
+
 /** The run memo's key for a check: discovers the files and hashes each (no parsing). */
-async function memoKeyFor(options: CheckOptions): Promise<{ key: string; cache: CacheConfig; rootDir: string; notes: string[] } | undefined> {
+async function memoKeyFor(
+  options: CheckOptions,
+  variant: string | undefined,
+): Promise<{ key: string; cache: CacheConfig; rootDir: string; notes: string[] } | undefined> {
   // Warnings about the config (printed by the analysis itself on a miss).
   const notes: string[] = [];
   const { loaded, requested } = resolveRequest({ ...options, warn: (m) => notes.push(m) });
@@ -159,6 +174,7 @@ async function memoKeyFor(options: CheckOptions): Promise<{ key: string; cache: 
     inlineIgnore: options.inlineIgnore !== false,
     ...(baseline ? { baseline } : {}),
     ...(tsconfig ? { tsconfig } : {}),
+    ...(variant ? { variant } : {}),
   });
   return { key, cache: prepared.config, rootDir: loaded.rootDir, notes };
 }

@@ -4,9 +4,9 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type RunMemoInput, readRunMemo, runMemoKey, writeRunMemo } from "../../src/cache/run-memo.js";
 import { type BaselineEntry, formatBaseline } from "../../src/baseline/file.js";
-import { type CheckOptions, runCheckReport } from "../../src/engine/check.js";
+import { type CheckOptions, type CheckResult, runCheckReport } from "../../src/engine/check.js";
 import type { Report } from "../../src/report/types.js";
-import { REPO_ROOT } from "../fixtures/helpers.js";
+import { REPO_ROOT, runCli } from "../fixtures/helpers.js";
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), "ssot-run-memo-"));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
@@ -185,5 +185,40 @@ describe("run memo in check", () => {
     const shorter = await runCheckReport({ ...options, baselineFile });
     expect(shorter.analysis).toBeDefined();
     expect(shorter.report.summary.baselined).toBe((withBaseline.report.summary.baselined ?? 0) - 1);
+  });
+
+  it("memoises an enriched report (SARIF's fixes) apart from the plain one", async () => {
+    const { options } = setup("enriched");
+    let applied = 0;
+    const enrich = {
+      name: "marks",
+      apply: async (analysis: CheckResult) => {
+        applied++;
+        for (const f of analysis.report.findings) f.message = `${f.message} [marked]`;
+      },
+    };
+    const first = await runCheckReport(options, { enrich });
+    expect(first.analysis).toBeDefined();
+    expect(first.report.findings.every((f) => f.message.endsWith("[marked]"))).toBe(true);
+    const second = await runCheckReport(options, { enrich });
+    expect(second.analysis).toBeUndefined();
+    expect(applied).toBe(1);
+    expect(withoutDuration(second.report)).toEqual(withoutDuration(first.report));
+    // The plain report is another entry: analysed, not marked.
+    const plain = await runCheckReport(options);
+    expect(plain.analysis).toBeDefined();
+    expect(plain.report.findings.some((f) => f.message.endsWith("[marked]"))).toBe(false);
+  });
+
+  it("the CLI's SARIF (fixes included) is the same from the memo as from the analysis", () => {
+    const { root } = setup("sarif-cli");
+    const run = () => runCli(["check", root, "-f", "sarif", "--cache-location", path.join(root, ".cache")]);
+    const first = run();
+    const second = run();
+    expect([first.status, second.status]).toEqual([1, 1]);
+    const strip = (text: string) => text.replace(/"durationMs": ?\d+/g, "");
+    expect(strip(second.stdout)).toBe(strip(first.stdout));
+    expect(first.stdout).toContain('"fixes"');
+    expect(fs.readdirSync(path.join(root, ".cache", "runs")).length).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { runCheckReport } from "../../engine/check.js";
+import { type CheckResult, runCheckReport } from "../../engine/check.js";
 import type { Finding } from "../../engine/types.js";
 import { UsageError } from "../../files/errors.js";
 import { REPORTERS } from "../../report/index.js";
@@ -97,9 +97,20 @@ async function check(paths: string[], flags: CheckFlags): Promise<number> {
   }
   const targets = planOutputs(flags.format ?? [], flags.output ?? [], cwd);
   const needs = new Set(targets.map((t) => t.format));
-  // These formats render more than the report (the fixes, the migration report): they need the
-  // whole analysis, so they never take a report from the run memo.
-  const needsAnalysis = needs.has("sarif") || needs.has("markdown") || needs.has("html");
+  // The migration report renders more than the report: it needs the whole analysis, so it never
+  // takes a report from the run memo. SARIF carries the edits `fix` would make (GitHub shows
+  // them as suggested changes): they are added to the report before it is memoised.
+  const needsAnalysis = needs.has("markdown") || needs.has("html");
+  const enrich = needs.has("sarif")
+    ? {
+        name: "fixes",
+        apply: async (analysis: CheckResult) => {
+          // The fixer loads the TypeScript compiler: only runs that need it pay for it.
+          const { attachFixes } = await import("../../fix/attach.js");
+          await attachFixes(analysis);
+        },
+      }
+    : undefined;
   const { report, rootDir, analysis } = await runCheckReport(
     {
       paths: paths.length > 0 ? paths : ["."],
@@ -112,14 +123,8 @@ async function check(paths: string[], flags: CheckFlags): Promise<number> {
       ...engine.options,
       ...(flags.facts ? { factsFiles: flags.facts } : {}),
     },
-    { useMemo: !needsAnalysis },
+    { useMemo: !needsAnalysis, ...(enrich ? { enrich } : {}) },
   ).finally(engine.stop);
-  // SARIF carries the edits `fix` would make (GitHub shows them as suggested changes).
-  if (needs.has("sarif") && analysis) {
-    // The fixer loads the TypeScript compiler: only runs that need it pay for it.
-    const { attachFixes } = await import("../../fix/attach.js");
-    await attachFixes(analysis);
-  }
   const base: ReporterOptions = {
     color: false,
     quiet: Boolean(flags.quiet),
