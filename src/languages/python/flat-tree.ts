@@ -1,4 +1,4 @@
-import type { Tree } from "web-tree-sitter";
+import type { Tree, TreeCursor } from "web-tree-sitter";
 import { K, type PythonGrammar, type RawCursorApi } from "./grammar.js";
 
 const TS_ERROR_SYMBOL = 65535;
@@ -171,39 +171,50 @@ export function flatten(tree: Tree, grammar: PythonGrammar, textLength: number, 
   const flat = new FlatTree(grammar, Math.ceil(textLength / 2.5) + 64);
   const hasError = tree.rootNode.hasError;
   if (grammar.raw && !options.publicApi) return flattenRaw(tree, grammar.raw, flat, hasError);
-  const { leafOf, fieldParentOf, namedOf } = grammar;
   const c = tree.walk();
   try {
-    const add = (parent: number): number => {
-      const typeId = c.nodeTypeId;
-      // Offsets of anonymous tokens are only needed to locate syntax errors; skipping them
-      // saves two WASM round trips for about half of all nodes.
-      const located = hasError || namedOf[typeId] === 1;
-      const start = located ? c.startIndex : -1;
-      const end = located ? c.endIndex : -1;
-      const field = parent >= 0 && fieldParentOf[flat.typeId(parent)] === 1 ? c.currentFieldId : 0;
-      return flat.add(parent, typeId, field, start, end, hasError && start === end && c.nodeIsMissing);
-    };
-    let idx = add(-1);
-    for (;;) {
-      // Tokens never have children: skip the cursor round trip for them (unless the tree has
-      // errors, where recovery may build unusual shapes).
-      if ((hasError || leafOf[flat.typeId(idx)] !== 1) && c.gotoFirstChild()) {
-        idx = add(idx);
-        continue;
-      }
-      for (;;) {
-        flat.setAfter(idx, flat.count);
-        if (c.gotoNextSibling()) {
-          idx = add(flat.parent(idx));
-          break;
-        }
-        if (!c.gotoParent()) return flat;
-        idx = flat.parent(idx);
-      }
-    }
+    copySubtree(c, flat, -1, hasError);
+    return flat;
   } finally {
     c.delete();
+  }
+}
+
+/**
+ * Copies the node at the cursor and its subtree under `parent` (-1: as the root) through the
+ * public cursor API, and leaves the cursor on that node. Returns the node's index.
+ */
+function copySubtree(c: TreeCursor, flat: FlatTree, parent: number, hasError: boolean): number {
+  const { leafOf, fieldParentOf, namedOf } = flat.grammar;
+  const add = (under: number): number => {
+    const typeId = c.nodeTypeId;
+    // Offsets of anonymous tokens are only needed to locate syntax errors; skipping them
+    // saves two WASM round trips for about half of all nodes.
+    const located = hasError || namedOf[typeId] === 1;
+    const start = located ? c.startIndex : -1;
+    const end = located ? c.endIndex : -1;
+    const field = under >= 0 && fieldParentOf[flat.typeId(under)] === 1 ? c.currentFieldId : 0;
+    return flat.add(under, typeId, field, start, end, hasError && start === end && c.nodeIsMissing);
+  };
+  const top = add(parent);
+  let idx = top;
+  for (;;) {
+    // Tokens never have children: skip the cursor round trip for them (unless the tree has
+    // errors, where recovery may build unusual shapes).
+    if ((hasError || leafOf[flat.typeId(idx)] !== 1) && c.gotoFirstChild()) {
+      idx = add(idx);
+      continue;
+    }
+    for (;;) {
+      flat.setAfter(idx, flat.count);
+      if (idx === top) return top;
+      if (c.gotoNextSibling()) {
+        idx = add(flat.parent(idx));
+        break;
+      }
+      c.gotoParent();
+      idx = flat.parent(idx);
+    }
   }
 }
 
@@ -261,35 +272,13 @@ function flattenRaw(tree: Tree, raw: RawCursorApi, flat: FlatTree, hasError: boo
  */
 export function flattenChunks(trees: readonly Tree[], grammar: PythonGrammar, textLength: number): FlatTree {
   const flat = new FlatTree(grammar, Math.ceil(textLength / 2.5) + 64);
-  const moduleTypeId = grammar.typeNames.indexOf("module");
-  const root = flat.add(-1, moduleTypeId, 0, 0, textLength, false);
-  const { fieldParentOf } = grammar;
+  const root = flat.add(-1, grammar.typeNames.indexOf("module"), 0, 0, textLength, false);
   for (const tree of trees) {
     const c = tree.walk();
     try {
-      if (!c.gotoFirstChild()) continue;
-      const add = (parent: number): number => {
-        const field = fieldParentOf[flat.typeId(parent)] === 1 ? c.currentFieldId : 0;
-        const start = c.startIndex;
-        const end = c.endIndex;
-        return flat.add(parent, c.nodeTypeId, field, start, end, start === end && c.nodeIsMissing);
-      };
-      let idx = add(root);
-      walk: for (;;) {
-        if (c.gotoFirstChild()) {
-          idx = add(idx);
-          continue;
-        }
-        for (;;) {
-          flat.setAfter(idx, flat.count);
-          if (c.gotoNextSibling()) {
-            idx = add(flat.parent(idx));
-            break;
-          }
-          c.gotoParent();
-          idx = flat.parent(idx);
-          if (idx === root) break walk;
-        }
+      if (c.gotoFirstChild()) {
+        do copySubtree(c, flat, root, true);
+        while (c.gotoNextSibling());
       }
     } finally {
       c.delete();
