@@ -39,6 +39,15 @@ describe("ssot-audit discover", () => {
     ]);
   });
 
+  it("takes the engine flags check takes (--jobs, --no-cache, --no-progress)", () => {
+    for (const command of ["discover", "init"]) {
+      const dir = configless("discover-job-family");
+      const args = command === "init" ? ["init", dir, "--yes"] : ["discover", dir, "-f", "json"];
+      const r = run([...args, "--jobs", "1", "--no-cache", "--no-progress"]);
+      expect([command, r.status, r.stderr.replace(/^ssot-audit: wrote .*\n/, "")]).toEqual([command, 0, ""]);
+    }
+  });
+
   it("prints stylish by default and markdown on request", () => {
     const stylish = run(["discover", "fixtures/discover-renamed-copy", "--no-cache"]);
     expect(stylish.status).toBe(0);

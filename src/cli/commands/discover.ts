@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { DiscoveryReport } from "../../discover/types.js";
-import { runDiscovery } from "../../discover/run.js";
+import { type DiscoveryRun, runDiscovery } from "../../discover/run.js";
+import { engineOptions } from "../engine-flags.js";
 import { findConfig } from "../../config/load.js";
 import type { ProjectOptions } from "../../engine/project.js";
 import { UsageError } from "../../files/errors.js";
@@ -20,6 +21,8 @@ export interface DiscoverFlags {
   cache?: boolean;
   cacheLocation?: string;
   jobs?: number;
+  /** false with `--no-progress`. */
+  progress?: boolean;
 }
 
 function parseDiscoveryFormat(value: string): string {
@@ -35,22 +38,27 @@ export function parseCount(value: string): number {
   return n;
 }
 
-/** Project options shared by `discover` and `init` (and `check` falling back to discovery). */
-export function discoveryProjectOptions(
+/**
+ * Runs discovery with the CLI's flags — shared by `discover`, `init` and `check` falling back to
+ * discovery: the cache and `--jobs` as given, a progress bar on a terminal (cleared once the
+ * project is loaded) unless `--no-progress`/`--quiet`.
+ */
+export function discoverWithFlags(
   paths: string[],
-  flags: Pick<DiscoverFlags, "config" | "quiet" | "cache" | "cacheLocation" | "jobs">,
-): ProjectOptions {
-  return {
+  flags: Pick<DiscoverFlags, "config" | "quiet" | "cache" | "cacheLocation" | "jobs" | "progress">,
+  extra: Partial<ProjectOptions> = {},
+): Promise<DiscoveryRun> {
+  const engine = engineOptions(flags);
+  return runDiscovery({
     paths: paths.length > 0 ? paths : ["."],
     cwd: process.cwd(),
     ...(flags.config ? { configPath: flags.config } : {}),
     warn: (m) => {
       if (!flags.quiet) process.stderr.write(`${m}\n`);
     },
-    cache: flags.cache !== false,
-    ...(flags.cacheLocation ? { cacheLocation: flags.cacheLocation } : {}),
-    ...(flags.jobs ? { jobs: flags.jobs } : {}),
-  };
+    ...engine.options,
+    ...extra,
+  }).finally(engine.stop);
 }
 
 /** Prints (or writes) a discovery report in one format. */
@@ -65,7 +73,7 @@ export function writeDiscovery(report: DiscoveryReport, format: string, output: 
 
 /** `ssot-audit discover [paths...]`: always exit 0 once the report is out. */
 export async function discover(paths: string[], flags: DiscoverFlags): Promise<number> {
-  const { report } = await runDiscovery(discoveryProjectOptions(paths, flags));
+  const { report } = await discoverWithFlags(paths, flags);
   const shown: DiscoveryReport = flags.top
     ? { version: 1, discovery: { candidates: report.discovery.candidates.slice(0, flags.top) } }
     : report;
@@ -105,7 +113,7 @@ export async function discoverWithoutConfig(paths: string[], flags: CheckFallbac
       "ssot-audit: no ssot-audit.config.{json,yaml,yml} found; running discovery (`ssot-audit init` writes a config from it)\n",
     );
   }
-  const { report } = await runDiscovery(discoveryProjectOptions(paths, flags));
+  const { report } = await discoverWithFlags(paths, flags);
   for (const t of targets) writeDiscovery(report, t.format, t.output, flags.color);
   return 0;
 }
@@ -129,6 +137,7 @@ export function registerDiscover(program: Command, setExit: SetExit): void {
     .option("--no-cache", "do not read or write the facts cache")
     .option("--cache-location <dir>", "facts cache folder")
     .option("--jobs <n>", "worker threads", parseCount)
+    .option("--no-progress", "no progress bar")
     .action(async (paths: string[], flags: DiscoverFlags) => {
       setExit(await discover(paths, flags));
     });

@@ -5,15 +5,14 @@ import type { Command } from "commander";
 import { CONFIG_FILE_NAMES } from "../../config/load.js";
 import { isConfigurable, renderInitConfig } from "../../discover/init-config.js";
 import { promptSelection } from "../../discover/prompt.js";
-import { runDiscovery } from "../../discover/run.js";
 import { DiscoveryView } from "../../discover/view.js";
 import { UsageError } from "../../files/errors.js";
 import { displayPath } from "../../files/paths.js";
 import { writeFileAtomic } from "../output.js";
 import type { SetExit } from "../program.js";
-import { type DiscoverFlags, discoveryProjectOptions, parseCount } from "./discover.js";
+import { type DiscoverFlags, discoverWithFlags, parseCount } from "./discover.js";
 
-interface InitFlags extends Pick<DiscoverFlags, "quiet" | "cache" | "cacheLocation" | "jobs"> {
+interface InitFlags extends Pick<DiscoverFlags, "quiet" | "cache" | "cacheLocation" | "jobs" | "progress"> {
   top: number;
   yes?: boolean;
   force?: boolean;
@@ -46,7 +45,7 @@ export async function init(
   const first = existing[0];
   if (first && !flags.force) throw new UsageError(`${displayPath(first, cwd)} already exists; use --force to overwrite it`);
 
-  const { report, project } = await runDiscovery({ ...discoveryProjectOptions([target], flags), paths: [target], ignoreConfig: true });
+  const { report, project } = await discoverWithFlags([target], flags, { ignoreConfig: true });
   const all = report.discovery.candidates;
   const offered = all.filter(isConfigurable);
   const defaults = offered.slice(0, flags.top).map((_, i) => i + 1);
@@ -83,13 +82,14 @@ export function registerInit(program: Command, setExit: SetExit): void {
     .command("init")
     .description("write ssot-audit.config.yaml from discovery's best candidates")
     .argument("[folder]", "the project folder to write the config into (default: .)")
-    .option("--top <n>", "how many candidates become concepts (default: 5)", parseCount, 5)
+    .option("--top <n>", "how many candidates become concepts", parseCount, 5)
     .option("-y, --yes", "do not ask: take the top candidates")
     .option("--force", "overwrite an existing config in the folder")
     .option("--quiet", "no diagnostics on stderr")
     .option("--no-cache", "do not read or write the facts cache")
     .option("--cache-location <dir>", "facts cache folder")
     .option("--jobs <n>", "worker threads", parseCount)
+    .option("--no-progress", "no progress bar")
     .action(async (folder: string | undefined, flags: InitFlags) => {
       setExit(await init(folder ? [folder] : [], flags));
     });
