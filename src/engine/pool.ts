@@ -58,6 +58,11 @@ export interface ExtractAllOptions {
   warn?: (message: string) => void;
   /** Fewest files for which a pool is started (default MIN_FILES_FOR_POOL; tests lower it). */
   minFilesForPool?: number;
+  /**
+   * Project files outside this run (the other shards of a `--shard` run) whose cache index
+   * entries stay: without them, the index would keep only this run's files.
+   */
+  keepIndexed?: readonly string[];
 }
 
 export type Outcome = { facts: FileFacts } | { skipped: string } | undefined;
@@ -156,7 +161,12 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
 
   /** Writes the index of this run's entries (the run's result does not depend on it). */
   const saveIndex = (): void => {
-    const error = cacheIndex?.save(entries);
+    if (!cacheIndex) return;
+    for (const rel of opts.keepIndexed ?? []) {
+      const kept = cacheIndex.get(rel);
+      if (kept && !entries.has(rel)) entries.set(rel, kept);
+    }
+    const error = cacheIndex.save(entries);
     if (error !== undefined && stats.cacheError === undefined) stats.cacheError = error;
   };
 

@@ -135,6 +135,8 @@ export async function extractSources(
   sources: readonly SourceFile[],
   loaded: LoadedConfig,
   options: Pick<ProjectOptions, "cwd" | "jobs" | "cache" | "cacheLocation" | "onProgress" | "warn" | "minFilesForPool">,
+  /** Other project files, whose cache entries stay (see `ExtractAllOptions.keepIndexed`). */
+  keepIndexed: readonly string[] = [],
 ): Promise<{ files: ExtractedFile[]; skipped: { file: string; reason: string }[]; stats: ExtractionStats }> {
   const warn = options.warn ?? (() => {});
   let cache: CacheConfig | undefined;
@@ -146,7 +148,7 @@ export async function extractSources(
   }
   const { outcomes, stats } = await extractAll(sources, {
     options: { parseBudgetMs: loaded.config.parseBudgetMs },
-    ...(cache ? { cache } : {}),
+    ...(cache ? { cache, keepIndexed } : {}),
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.minFilesForPool !== undefined ? { minFilesForPool: options.minFilesForPool } : {}),

@@ -17,8 +17,10 @@ export interface ShardRunOptions extends ProjectOptions {
 export async function runShard(options: ShardRunOptions): Promise<{ files: number; total: number; stats: ExtractionStats; out: string }> {
   const { loaded } = resolveRequest(options);
   const discovery = await discoverProject(loaded);
-  const mine = discovery.files.filter((f) => shardOf(f.rel, options.shard.count) === options.shard.index);
-  const extracted = await extractSources(mine, loaded, options);
+  const inShard = (f: { rel: string }) => shardOf(f.rel, options.shard.count) === options.shard.index;
+  const mine = discovery.files.filter(inShard);
+  const others = discovery.files.filter((f) => !inShard(f)).map((f) => f.rel);
+  const extracted = await extractSources(mine, loaded, options, others);
   const out = path.resolve(options.cwd, options.factsOut);
   writeShardFacts(
     out,

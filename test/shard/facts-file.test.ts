@@ -30,17 +30,42 @@ describe("shards", () => {
     for (const c of counts) expect(c).toBeGreaterThan(60);
   });
 
+  it("a shard run keeps the cache entries of the other shards' files", async () => {
+    const cacheLocation = path.join(temp, "shared-cache");
+    const full = await runCheck({ paths: [fixture], cwd: REPO_ROOT, jobs: 1, cacheLocation });
+    const total = full.project.entries.length;
+    expect(full.project.stats).toMatchObject({ parsed: total, cacheHits: 0 });
+    const shard = await runShard({
+      paths: [fixture],
+      cwd: REPO_ROOT,
+      jobs: 1,
+      cacheLocation,
+      shard: { index: 1, count: 2 },
+      factsOut: path.join(temp, "keep-1.jsonl"),
+    });
+    expect(shard.stats).toMatchObject({ parsed: 0, cacheHits: shard.files });
+    expect(shard.files).toBeGreaterThan(0);
+    expect(shard.files).toBeLessThan(total);
+    const again = await runCheck({ paths: [fixture], cwd: REPO_ROOT, jobs: 1, cacheLocation });
+    expect(again.project.stats).toMatchObject({ parsed: 0, cacheHits: total });
+  });
+
   it("refuses an incomplete, repeated or foreign set of facts files", async () => {
     const out = (i: number) => path.join(temp, `s${i}.jsonl`);
-    for (const index of [1, 2]) await runShard({ paths: [fixture], cwd: REPO_ROOT, jobs: 1, shard: { index, count: 2 }, factsOut: out(index) });
+    for (const index of [1, 2])
+      await runShard({ paths: [fixture], cwd: REPO_ROOT, jobs: 1, shard: { index, count: 2 }, factsOut: out(index) });
     await expect(runCheck({ paths: [fixture], cwd: REPO_ROOT, factsFiles: [out(1)] })).rejects.toThrow(/missing shard 2\/2/);
     await expect(runCheck({ paths: [fixture], cwd: REPO_ROOT, factsFiles: [out(1), out(1)] })).rejects.toThrow(/both shard 1\/2/);
     const lines = fs.readFileSync(out(2), "utf8").split("\n");
     const header = JSON.parse(lines[0] ?? "") as { tool: { version: string } };
     header.tool.version = "0.0.0-other";
     fs.writeFileSync(path.join(temp, "foreign.jsonl"), [JSON.stringify(header), ...lines.slice(1)].join("\n"));
-    await expect(runCheck({ paths: [fixture], cwd: REPO_ROOT, factsFiles: [out(1), path.join(temp, "foreign.jsonl")] })).rejects.toThrow(/written by ssot-audit 0\.0\.0-other/);
+    await expect(runCheck({ paths: [fixture], cwd: REPO_ROOT, factsFiles: [out(1), path.join(temp, "foreign.jsonl")] })).rejects.toThrow(
+      /written by ssot-audit 0\.0\.0-other/,
+    );
     fs.writeFileSync(path.join(temp, "cut.jsonl"), lines.slice(0, 2).join("\n"));
-    await expect(runCheck({ paths: [fixture], cwd: REPO_ROOT, factsFiles: [out(1), path.join(temp, "cut.jsonl")] })).rejects.toThrow(/truncated/);
+    await expect(runCheck({ paths: [fixture], cwd: REPO_ROOT, factsFiles: [out(1), path.join(temp, "cut.jsonl")] })).rejects.toThrow(
+      /truncated/,
+    );
   });
 });
