@@ -59,7 +59,7 @@ interface LanguageSupport {
 const loaded = new Map<Language, Promise<LanguageSupport>>();
 
 async function loadPython(): Promise<LanguageSupport> {
-  const [{ loadPythonGrammar, pythonParser }, { extractPython }, { deleteTrees, parsePython }] = await Promise.all([
+  const [{ loadPythonGrammar, pythonParser }, { extractPython, pythonSourceText }, { deleteTrees, parsePython }] = await Promise.all([
     import("../languages/python/grammar.js"),
     import("../languages/python/extract.js"),
     import("../languages/python/parse.js"),
@@ -68,7 +68,7 @@ async function loadPython(): Promise<LanguageSupport> {
   return {
     extract: (file, text, options) => extractPython(grammar, file, text, options),
     // The same parse as the extractor's (budget, and chunks for pathological files), nothing kept.
-    parse: (_file, text, options) => deleteTrees(parsePython(pythonParser(grammar), text, options.parseBudgetMs)),
+    parse: (_file, text, options) => deleteTrees(parsePython(pythonParser(grammar), pythonSourceText(text), options.parseBudgetMs)),
   };
 }
 

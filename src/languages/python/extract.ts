@@ -51,12 +51,19 @@ function emptyFacts(file: string, lines: number): PythonFacts {
   };
 }
 
+/**
+ * The text the grammar is given. Python ends lines at a lone CR too (old Mac files, mixed
+ * endings); the grammar does not, and would hide the code after one. LF in its place keeps
+ * every offset.
+ */
+export function pythonSourceText(source: string): string {
+  return source.includes("\r") ? source.replace(/\r(?!\n)/g, "\n") : source;
+}
+
 /** Synchronous core of the extractor (the grammar must already be loaded). */
 export function extractPython(grammar: PythonGrammar, file: string, source: string, options: ExtractOptions, tuning: ParseTuning = {}): PythonFacts {
   const lineIndex = new LineIndex(source);
-  // Python ends lines at a lone CR too (old Mac files, mixed endings); the grammar does not, and
-  // would hide the code after one. LF in its place keeps every offset.
-  const text = source.includes("\r") ? source.replace(/\r(?!\n)/g, "\n") : source;
+  const text = pythonSourceText(source);
   const facts = emptyFacts(file, lineIndex.lineCount);
   const parser = pythonParser(grammar);
   let parsed: ParseOutcome;
