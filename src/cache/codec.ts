@@ -15,6 +15,7 @@
  * typed against `facts/types.ts`: adding a field there fails to compile until it is added here.
  */
 import type { StringPool } from "../facts/intern.js";
+import { LineIndex, LineStarts } from "../util/line-index.js";
 import type {
   Binding,
   BodyShape,
@@ -141,34 +142,11 @@ const REQUIRED_LISTS = ["definitions", "calls", "references", "imports", "export
 
 type Encoded = [version: number, lineDeltas: number[], strings: string[], file: unknown[]];
 
-/** Line starts exactly as `LineIndex` computes them (`\n`, `\r\n` and a lone `\r` end a line). */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 10) starts.push(i + 1);
-    else if (ch === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
-  }
-  return starts;
-}
-
-/** Index of the line holding `offset` (0-based), as `LineIndex.position` finds it. */
-function lineAt(starts: readonly number[], offset: number, from = 0): number {
-  let lo = from;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] ?? 0) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 class Encoder {
   readonly strings: string[] = [];
   private readonly index = new Map<string, number>();
 
-  constructor(private readonly starts: number[]) {}
+  constructor(private readonly lines: LineIndex) {}
 
   str(s: string): number {
     let i = this.index.get(s);
@@ -181,10 +159,8 @@ class Encoder {
   }
 
   span(s: Span): number[] {
-    const a = lineAt(this.starts, s.start);
-    const b = lineAt(this.starts, s.end);
-    const consistent =
-      s.line === a + 1 && s.column === s.start - (this.starts[a] ?? 0) + 1 && s.endLine === b + 1 && s.endColumn === s.end - (this.starts[b] ?? 0) + 1;
+    const computed = this.lines.span(s.start, s.end);
+    const consistent = s.line === computed.line && s.column === computed.column && s.endLine === computed.endLine && s.endColumn === computed.endColumn;
     return consistent ? [s.start, s.end] : [s.line, s.column, s.endLine, s.endColumn, s.start, s.end];
   }
 
@@ -223,10 +199,8 @@ class Encoder {
 }
 
 class Decoder {
-  private line = 0;
-
   constructor(
-    private readonly starts: number[],
+    private readonly lines: LineStarts,
     private readonly strings: string[],
   ) {}
 
@@ -236,20 +210,9 @@ class Decoder {
     return s;
   }
 
-  /** Offsets arrive mostly in increasing order: search from the last line found when possible. */
-  private lineOf(offset: number): number {
-    const from = (this.starts[this.line] ?? 0) <= offset ? this.line : 0;
-    this.line = lineAt(this.starts, offset, from);
-    return this.line;
-  }
-
   span(e: number[]): Span {
     if (e.length === 6) return { line: e[0] ?? 0, column: e[1] ?? 0, endLine: e[2] ?? 0, endColumn: e[3] ?? 0, start: e[4] ?? 0, end: e[5] ?? 0 };
-    const start = e[0] ?? 0;
-    const end = e[1] ?? 0;
-    const a = this.lineOf(start);
-    const b = end === start ? a : lineAt(this.starts, end, a);
-    return { line: a + 1, column: start - (this.starts[a] ?? 0) + 1, endLine: b + 1, endColumn: end - (this.starts[b] ?? 0) + 1, start, end };
+    return this.lines.span(e[0] ?? 0, e[1] ?? 0);
   }
 
   value(kind: Kind, v: unknown): unknown {
@@ -291,9 +254,10 @@ class Decoder {
 
 /** Encodes facts extracted from `text` (the decoded, BOM-less text the offsets refer to). */
 export function encodeFacts(facts: FileFacts, text: string): string {
-  const starts = lineStarts(text);
-  const x = new Encoder(starts);
+  const lines = new LineIndex(text);
+  const x = new Encoder(lines);
   const file = x.object(FILE, facts);
+  const { starts } = lines;
   const deltas: number[] = new Array<number>(starts.length - 1);
   for (let i = 1; i < starts.length; i++) deltas[i - 1] = (starts[i] ?? 0) - (starts[i - 1] ?? 0);
   const encoded: Encoded = [CODEC_VERSION, deltas, x.strings, file];
@@ -314,7 +278,7 @@ export function decodeFacts(json: string, pool?: StringPool): FileFacts {
   starts[0] = 0;
   for (let i = 0; i < deltas.length; i++) starts[i + 1] = (starts[i] ?? 0) + (deltas[i] ?? 0);
   if (pool) for (let i = 0; i < strings.length; i++) strings[i] = pool.intern(strings[i] as string);
-  const facts = new Decoder(starts, strings).object(FILE, file);
+  const facts = new Decoder(new LineStarts(starts), strings).object(FILE, file);
   for (const key of REQUIRED_LISTS) if (!Array.isArray(facts[key])) throw new Error(`malformed facts: ${key}`);
   if (typeof facts.file !== "string") throw new Error("malformed facts: file");
   return facts as unknown as FileFacts;

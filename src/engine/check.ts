@@ -113,7 +113,11 @@ export async function runCheckReport(options: CheckOptions, { useMemo = true, en
   // A run that warned about more than skipped files (an extractor's internal error …) is not
   // memoised: the next run must warn again.
   let warnings = 0;
-  const analysis = await runCheck({ ...options, warn: (m) => (warnings++, options.warn?.(m)) });
+  const warn = (m: string): void => {
+    warnings++;
+    options.warn?.(m);
+  };
+  const analysis = await runCheck({ ...options, warn });
   await enrich?.apply(analysis);
   if (memo && warnings === memo.notes.length + analysis.report.skipped.length) writeRunMemo(memo.cache, memo.key, analysis.report);
   return { report: analysis.report, rootDir: analysis.project.loaded.rootDir, analysis };

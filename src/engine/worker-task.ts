@@ -7,8 +7,8 @@
 import { decodeFacts, encodeFacts } from "../cache/codec.js";
 import { type CacheConfig, type CacheEntry, PackStore } from "../cache/store.js";
 import type { ExtractOptions, FileFacts, Language } from "../facts/types.js";
-import { readSourceSync, type SourceText } from "../files/read.js";
-import { failedFacts } from "../facts/failed.js";
+import { readSourceSync } from "../files/read.js";
+import { type ExtractedFacts, failedFacts } from "../facts/failed.js";
 
 export interface FileTask {
   /** Absolute path. */
@@ -47,7 +47,6 @@ export type FileResult =
   | { kind: "skipped"; reason: string }
   | { kind: "parsed" };
 
-type ExtractedFacts = Omit<FileFacts, "hash" | "bom" | "eol">;
 type SyncExtractor = (file: string, text: string, options: ExtractOptions) => ExtractedFacts;
 type SyncParser = (file: string, text: string, options: ExtractOptions) => void;
 
@@ -115,10 +114,6 @@ function storeFor(config: CacheConfig | null): PackStore | undefined {
   return store;
 }
 
-function readFile(path: string): SourceText | { skip: string } {
-  return readSourceSync(path);
-}
-
 /** A file's result, and the encoded facts to store when they were extracted (a cache miss). */
 async function processFile(
   file: FileTask,
@@ -126,7 +121,7 @@ async function processFile(
   store: PackStore | undefined,
   cachedEntry: CacheEntry | undefined,
 ): Promise<{ result: FileResult; toStore?: { hash: string; encoded: string } }> {
-  const read = readFile(file.path);
+  const read = readSourceSync(file.path);
   if ("skip" in read) return { result: { kind: "skipped", reason: read.skip } };
   if (task.mode === "parse") {
     (await support(file.language)).parse(file.rel, read.text, task.options);

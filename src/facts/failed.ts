@@ -1,12 +1,13 @@
-import type { FileFacts } from "./types.js";
+import type { FileFacts, ParseErrorFact } from "./types.js";
 
-/**
- * The facts of a file the extractor failed on (an internal error, not a syntax error): nothing
- * but one parse error, so one odd file never aborts an audit and is still listed.
- */
-export function failedFacts(base: Pick<FileFacts, "file" | "language" | "hash" | "bom" | "eol">, lines: number, message: string): FileFacts {
+/** What an extractor returns: the facts without what the engine adds (hash, BOM, line ending). */
+export type ExtractedFacts = Omit<FileFacts, "hash" | "bom" | "eol">;
+
+/** A file's facts with nothing in them but `parseErrors`: the start of every extraction, and what a file that could not be analysed gets. */
+export function emptyFacts(file: string, language: FileFacts["language"], lines: number, parseErrors: ParseErrorFact[] = []): ExtractedFacts {
   return {
-    ...base,
+    file,
+    language,
     lines,
     definitions: [],
     calls: [],
@@ -16,6 +17,20 @@ export function failedFacts(base: Pick<FileFacts, "file" | "language" | "hash" |
     bindings: [],
     fallbacks: [],
     suppressions: [],
-    parseErrors: [{ line: 1, message }],
+    parseErrors,
   };
+}
+
+/** The parse error of a file whose parse ran out of its budget (both front ends). */
+export function budgetExceeded(budgetMs: number, text: string): ParseErrorFact {
+  const kb = Math.max(1, Math.ceil(Buffer.byteLength(text, "utf8") / 1024));
+  return { line: 1, message: `parse budget of ${budgetMs} ms exceeded (file is ${kb} KB); skipped` };
+}
+
+/**
+ * The facts of a file the extractor failed on (an internal error, not a syntax error): nothing
+ * but one parse error, so one odd file never aborts an audit and is still listed.
+ */
+export function failedFacts(base: Pick<FileFacts, "file" | "language" | "hash" | "bom" | "eol">, lines: number, message: string): FileFacts {
+  return { ...emptyFacts(base.file, base.language, lines, [{ line: 1, message }]), ...base };
 }

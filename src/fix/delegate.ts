@@ -4,7 +4,6 @@
  * expression so that a file's existing imports can supply the root under another name
  * (`import a.b as m` → `m.rest`).
  */
-import type { ts } from "ts-morph";
 import { typescript } from "../languages/typescript/compiler.js";
 import type { ResolvedConcept } from "../config/schema.js";
 

@@ -6,13 +6,13 @@ import type {
   ExtractOptions,
   Extractor,
   FallbackSite,
-  FileFacts,
   ImportedName,
   Param,
   Range,
   SignatureOnlyReason,
   Span,
 } from "../../facts/types.js";
+import { type ExtractedFacts, budgetExceeded, emptyFacts } from "../../facts/failed.js";
 import { LineIndex } from "../../util/line-index.js";
 import { bodyShapeOfIds } from "../../util/shape.js";
 import { parseSuppression } from "../../util/suppressions.js";
@@ -20,7 +20,7 @@ import { type FlatTree, flatten, flattenChunks } from "./flat-tree.js";
 import { type ParseOutcome, type ParseTuning, deleteTrees, parsePython } from "./parse.js";
 import { K, loadPythonGrammar, type PythonGrammar, pythonParser } from "./grammar.js";
 
-export type PythonFacts = Omit<FileFacts, "hash" | "bom" | "eol">;
+export type PythonFacts = ExtractedFacts;
 
 const MAX_PARSE_ERRORS = 20;
 const MAX_RETURNS = 5;
@@ -34,22 +34,6 @@ export const pythonExtractor: Extractor = {
   },
 };
 
-function emptyFacts(file: string, lines: number): PythonFacts {
-  return {
-    file,
-    language: "python",
-    lines,
-    definitions: [],
-    calls: [],
-    references: [],
-    imports: [],
-    exports: [],
-    bindings: [],
-    fallbacks: [],
-    suppressions: [],
-    parseErrors: [],
-  };
-}
 
 /**
  * The text the grammar is given. Python ends lines at a lone CR too (old Mac files, mixed
@@ -64,7 +48,7 @@ export function pythonSourceText(source: string): string {
 export function extractPython(grammar: PythonGrammar, file: string, source: string, options: ExtractOptions, tuning: ParseTuning = {}): PythonFacts {
   const lineIndex = new LineIndex(source);
   const text = pythonSourceText(source);
-  const facts = emptyFacts(file, lineIndex.lineCount);
+  const facts = emptyFacts(file, "python", lineIndex.lineCount);
   const parser = pythonParser(grammar);
   let parsed: ParseOutcome;
   try {
@@ -75,8 +59,7 @@ export function extractPython(grammar: PythonGrammar, file: string, source: stri
     return facts;
   }
   if (parsed.kind === "budget") {
-    const kb = Math.max(1, Math.ceil(Buffer.byteLength(text, "utf8") / 1024));
-    facts.parseErrors.push({ line: 1, message: `parse budget of ${options.parseBudgetMs} ms exceeded (file is ${kb} KB); skipped` });
+    facts.parseErrors.push(budgetExceeded(options.parseBudgetMs, text));
     return facts;
   }
   try {
@@ -90,7 +73,7 @@ export function extractPython(grammar: PythonGrammar, file: string, source: stri
     }
     new Walker(flat, text, lineIndex, facts).run(hasError);
   } catch (error) {
-    const full = emptyFacts(file, lineIndex.lineCount);
+    const full = emptyFacts(file, "python", lineIndex.lineCount);
     const message =
       error instanceof RangeError && /call stack/i.test(error.message)
         ? "file is nested too deeply to analyse; skipped"

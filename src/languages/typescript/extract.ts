@@ -17,7 +17,6 @@ import type {
   ExtractOptions,
   Extractor,
   FallbackSite,
-  FileFacts,
   ImportFact,
   ImportedName,
   Param,
@@ -28,6 +27,7 @@ import type {
   Span,
   Suppression,
 } from "../../facts/types.js";
+import { type ExtractedFacts, budgetExceeded, emptyFacts } from "../../facts/failed.js";
 import { LineIndex } from "../../util/line-index.js";
 import { bodyShapeOfIds } from "../../util/shape.js";
 import { parseSuppression } from "../../util/suppressions.js";
@@ -53,7 +53,7 @@ import {
 
 const SK = ts.SyntaxKind;
 
-export type TsFacts = Omit<FileFacts, "hash" | "bom" | "eol">;
+export type TsFacts = ExtractedFacts;
 
 /**
  * Parse budget. The TS parser cannot be interrupted, so the budget is enforced twice:
@@ -1586,22 +1586,6 @@ interface WithParseDiagnostics {
   readonly parseDiagnostics?: readonly ts.Diagnostic[];
 }
 
-function emptyFacts(file: string, lines: number, parseErrors: ParseErrorFact[]): TsFacts {
-  return {
-    file,
-    language: "typescript",
-    lines,
-    definitions: [],
-    calls: [],
-    references: [],
-    imports: [],
-    exports: [],
-    bindings: [],
-    fallbacks: [],
-    suppressions: [],
-    parseErrors,
-  };
-}
 
 /** Synchronous core of the extractor (exported for benchmarks and tests). */
 export function extractTypeScript(file: string, text: string, options: ExtractOptions): TsFacts {
@@ -1611,10 +1595,7 @@ export function extractTypeScript(file: string, text: string, options: ExtractOp
   const budget = options.parseBudgetMs;
   // Like the Python front end: a budget that is 0, negative or not finite means "no budget".
   const limited = Number.isFinite(budget) && budget > 0;
-  const budgetError = (): TsFacts => {
-    const kb = Math.max(1, Math.ceil(Buffer.byteLength(text, "utf8") / 1024));
-    return emptyFacts(file, lines, [{ line: 1, message: `parse budget of ${budget} ms exceeded (file is ${kb} KB); skipped` }]);
-  };
+  const budgetError = (): TsFacts => emptyFacts(file, "typescript", lines, [budgetExceeded(budget, text)]);
   if (limited && text.length > budget * SKIP_CHARS_PER_MS) return budgetError();
 
   const scriptKind = scriptKindFor(file) ?? ts.ScriptKind.TS;
@@ -1630,7 +1611,7 @@ export function extractTypeScript(file: string, text: string, options: ExtractOp
     );
   } catch (err) {
     // The parser is recursive: pathological nesting overflows the stack.
-    return emptyFacts(file, lines, [{ line: 1, message: `parser failed: ${errorMessage(err)}` }]);
+    return emptyFacts(file, "typescript", lines, [{ line: 1, message: `parser failed: ${errorMessage(err)}` }]);
   }
   if (limited && performance.now() - t0 > budget) return budgetError();
 
@@ -1664,7 +1645,7 @@ export function extractTypeScript(file: string, text: string, options: ExtractOp
     };
   } catch (err) {
     // Deeply nested input can overflow the recursive walk; never let one file crash the run.
-    return emptyFacts(file, lines, [...parseErrors, { line: 1, message: `extraction failed: ${errorMessage(err)}` }]);
+    return emptyFacts(file, "typescript", lines, [...parseErrors, { line: 1, message: `extraction failed: ${errorMessage(err)}` }]);
   }
 }
 
