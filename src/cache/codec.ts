@@ -14,8 +14,8 @@
  * About a third of the size of plain JSON, and several times faster to decode. The schemas are
  * typed against `facts/types.ts`: adding a field there fails to compile until it is added here.
  */
-import type { StringPool } from "../facts/intern.js";
-import { LineIndex, LineStarts } from "../util/line-index.js";
+import { EMPTY_LIST, type StringPool } from "../facts/intern.js";
+import { LineIndex, LineStarts, OffsetSpan } from "../util/line-index.js";
 import type {
   Binding,
   BodyShape,
@@ -51,11 +51,13 @@ type Kind =
 interface Schema {
   names: readonly string[];
   kinds: readonly Kind[];
+  /** Constructs the decoded facts of this schema (see `Decoder.object`). */
+  Fact: new () => Record<string, unknown>;
 }
 
 /** A schema naming every field of `T`, in a fixed order (the encoding's order). */
 function schema<T>(fields: { [K in keyof Required<T>]: Kind }): Schema {
-  return { names: Object.keys(fields), kinds: Object.values(fields) as Kind[] };
+  return { names: Object.keys(fields), kinds: Object.values(fields) as Kind[], Fact: class {} as new () => Record<string, unknown> };
 }
 
 const SHAPE = schema<BodyShape>({ size: "raw", hash: "raw", minhash: "raw" });
@@ -202,7 +204,13 @@ class Decoder {
   constructor(
     private readonly lines: LineStarts,
     private readonly strings: string[],
+    private readonly pool: StringPool | undefined,
   ) {}
+
+  strs(v: unknown): readonly string[] {
+    const list = (v as number[]).map((i) => this.str(i));
+    return this.pool ? this.pool.list(list) : list;
+  }
 
   str(i: unknown): string {
     const s = this.strings[i as number];
@@ -212,7 +220,7 @@ class Decoder {
 
   span(e: number[]): Span {
     if (e.length === 6) return { line: e[0] ?? 0, column: e[1] ?? 0, endLine: e[2] ?? 0, endColumn: e[3] ?? 0, start: e[4] ?? 0, end: e[5] ?? 0 };
-    return this.lines.span(e[0] ?? 0, e[1] ?? 0);
+    return new OffsetSpan(this.lines, e[0] ?? 0, e[1] ?? 0);
   }
 
   value(kind: Kind, v: unknown): unknown {
@@ -222,19 +230,20 @@ class Decoder {
       case "str":
         return this.str(v);
       case "strs":
-        return (v as number[]).map((i) => this.str(i));
+        return this.strs(v);
       case "paths":
-        return (v as number[][]).map((p) => p.map((i) => this.str(i)));
+        return (v as number[][]).length === 0 ? EMPTY_LIST : (v as number[][]).map((p) => this.strs(p));
       case "span":
         return this.span(v as number[]);
       case "ranges": {
         const flat = v as number[];
+        if (flat.length === 0) return EMPTY_LIST;
         const out: { start: number; end: number }[] = [];
         for (let i = 0; i + 1 < flat.length; i += 2) out.push({ start: flat[i] ?? 0, end: flat[i + 1] ?? 0 });
         return out;
       }
       default:
-        if (Array.isArray(kind)) return (v as unknown[][]).map((o) => this.object(kind[0], o));
+        if (Array.isArray(kind)) return (v as unknown[][]).length === 0 ? EMPTY_LIST : (v as unknown[][]).map((o) => this.object(kind[0], o));
         return this.object(kind, v as unknown[]);
     }
   }
@@ -242,11 +251,13 @@ class Decoder {
   object(s: Schema, a: unknown[]): Record<string, unknown> {
     if (!Array.isArray(a)) throw new Error("malformed facts: expected a fact");
     const mask = a[0] as number;
-    const out: Record<string, unknown> = {};
+    // Every fact of a schema gets every field, in one order (absent ones undefined): one hidden
+    // class per schema, its fields inside the object (a constructor's instances get room for
+    // them) rather than in a separate property store.
+    const out = new s.Fact();
     let j = 1;
     for (let i = 0; i < s.names.length; i++) {
-      if ((mask & (1 << i)) === 0) continue;
-      out[s.names[i] as string] = this.value(s.kinds[i] as Kind, a[j++]);
+      out[s.names[i] as string] = (mask & (1 << i)) === 0 ? undefined : this.value(s.kinds[i] as Kind, a[j++]);
     }
     return out;
   }
@@ -278,7 +289,7 @@ export function decodeFacts(json: string, pool?: StringPool): FileFacts {
   starts[0] = 0;
   for (let i = 0; i < deltas.length; i++) starts[i + 1] = (starts[i] ?? 0) + (deltas[i] ?? 0);
   if (pool) for (let i = 0; i < strings.length; i++) strings[i] = pool.intern(strings[i] as string);
-  const facts = new Decoder(new LineStarts(starts), strings).object(FILE, file);
+  const facts = new Decoder(new LineStarts(starts), strings, pool).object(FILE, file);
   for (const key of REQUIRED_LISTS) if (!Array.isArray(facts[key])) throw new Error(`malformed facts: ${key}`);
   if (typeof facts.file !== "string") throw new Error("malformed facts: file");
   return facts as unknown as FileFacts;

@@ -15,7 +15,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { decodeFacts } from "../cache/codec.js";
-import { StringPool, internFacts } from "../facts/intern.js";
+import { StringPool } from "../facts/intern.js";
 import { cacheSalt } from "../cache/salt.js";
 import { type CacheConfig, type CacheEntry, FactsIndex } from "../cache/store.js";
 import type { ExtractOptions, FileFacts } from "../facts/types.js";
@@ -25,6 +25,13 @@ import { type BatchResult, type BatchTask, type FileResult, type FileTask, runBa
 
 /** Below this many files a pool costs more to start than it saves. */
 export const MIN_FILES_FOR_POOL = 50;
+/**
+ * Old-generation heap limit of a worker thread (MB). A worker keeps ~40 MB live (grammar,
+ * compiler) and produces short-lived facts; without a limit V8 lets its heap grow to several
+ * times that before collecting, which on 2 workers is a few hundred MB of the run's peak. A batch
+ * that does need more (a huge file) is redone on the main thread, which has no such limit.
+ */
+export const WORKER_HEAP_MB = 256;
 /** A batch closes when it reaches this many bytes of source or this many files. */
 const BATCH_BYTES = 256 * 1024;
 const BATCH_FILES = 64;
@@ -45,6 +52,8 @@ export interface ExtractionStats {
   threads: number;
   /** Why the cache could not be written, if it could not (the run still succeeds). */
   cacheError?: string;
+  /** Batches redone on the main thread because a worker ran out of its heap limit. */
+  retriedInProcess: number;
 }
 
 export interface ExtractAllOptions {
@@ -63,6 +72,8 @@ export interface ExtractAllOptions {
    * entries stay: without them, the index would keep only this run's files.
    */
   keepIndexed?: readonly string[];
+  /** Old-generation heap limit of each worker, MB (default WORKER_HEAP_MB; tests lower it). */
+  workerHeapMb?: number;
 }
 
 export type Outcome = { facts: FileFacts } | { skipped: string } | undefined;
@@ -115,7 +126,7 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
   const entry = jobs > 1 && sources.length >= (opts.minFilesForPool ?? MIN_FILES_FOR_POOL) ? workerEntry() : undefined;
   const threads = entry ? Math.min(jobs, batches.length) : 0;
   const outcomes: Outcome[] = new Array<Outcome>(sources.length);
-  const stats: ExtractionStats = { files: sources.length, parsed: 0, cacheHits: 0, threads };
+  const stats: ExtractionStats = { files: sources.length, parsed: 0, cacheHits: 0, threads, retriedInProcess: 0 };
   const progress: ExtractionProgress = { total: sources.length, done: 0, cacheHits: 0 };
   const warned = new Set<string>();
   const strings = new StringPool();
@@ -124,6 +135,9 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
   const cacheIndex = opts.cache && mode === "extract" ? FactsIndex.load(opts.cache, cacheSalt(opts.options)) : undefined;
   const entries = new Map<string, CacheEntry>();
 
+  /** Files whose cached facts could not be decoded: extracted again at the end. */
+  const undecodable: number[] = [];
+
   const accept = (batch: readonly number[], result: BatchResult): void => {
     if (result.cacheError !== undefined && stats.cacheError === undefined) stats.cacheError = result.cacheError;
     result.results.forEach((r: FileResult, j) => {
@@ -131,6 +145,17 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
       if (index === undefined) return;
       if (r.kind === "skipped") outcomes[index] = { skipped: r.reason };
       else if (r.kind === "facts") {
+        let facts: FileFacts;
+        try {
+          facts = decodeFacts(r.encoded, strings);
+        } catch (error) {
+          // Facts just extracted always decode; cached ones behind a valid checksum may not
+          // (written by a broken build).
+          if (!r.hit) throw error;
+          undecodable.push(index);
+          return;
+        }
+        outcomes[index] = { facts };
         if (r.entry) entries.set((sources[index] as SourceFile).rel, r.entry);
         if (r.hit) stats.cacheHits++;
         else stats.parsed++;
@@ -138,8 +163,6 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
           warned.add(r.warning);
           opts.warn?.(r.warning);
         }
-        const facts = r.facts ? internFacts(r.facts, strings) : r.encoded !== undefined ? decodeFacts(r.encoded, strings) : undefined;
-        if (facts) outcomes[index] = { facts };
       } else stats.parsed++;
       progress.done++;
     });
@@ -147,7 +170,7 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
     opts.onProgress?.(progress);
   };
 
-  const taskOf = (batch: readonly number[], encode: boolean): BatchTask => ({
+  const taskOf = (batch: readonly number[], useIndex = true): BatchTask => ({
     mode,
     files: batch.map((i): FileTask => {
       const s = sources[i] as SourceFile;
@@ -155,9 +178,15 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
     }),
     options: opts.options,
     cache: opts.cache ?? null,
-    ...(cacheIndex ? { cached: batch.map((i) => cacheIndex.get((sources[i] as SourceFile).rel) ?? null) } : {}),
-    encode,
+    ...(cacheIndex && useIndex ? { cached: batch.map((i) => cacheIndex.get((sources[i] as SourceFile).rel) ?? null) } : {}),
   });
+
+  /** Extracts (in-process, ignoring the cache index) the files whose cached facts did not decode. */
+  const redoUndecodable = async (): Promise<void> => {
+    if (undecodable.length === 0) return;
+    const batch = undecodable.splice(0);
+    accept(batch, await runBatch(taskOf(batch, false)));
+  };
 
   /** Writes the index of this run's entries (the run's result does not depend on it). */
   const saveIndex = (): void => {
@@ -172,7 +201,8 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
 
   opts.onProgress?.(progress);
   if (!entry) {
-    for (const batch of batches) accept(batch, await runBatch(taskOf(batch, false)));
+    for (const batch of batches) accept(batch, await runBatch(taskOf(batch)));
+    await redoUndecodable();
     saveIndex();
     return { outcomes, stats };
   }
@@ -185,16 +215,41 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
     // instead of waiting for the main thread (busy decoding facts) to hand it one.
     concurrentTasksPerWorker: 2,
     idleTimeout: 60_000,
+    resourceLimits: { maxOldGenerationSizeMb: opts.workerHeapMb ?? WORKER_HEAP_MB },
   });
+  const isOutOfMemory = (error: unknown): boolean => (error as { code?: unknown })?.code === "ERR_WORKER_OUT_OF_MEMORY";
+  // A worker that runs out of its heap limit during a task rejects the task; one that does so
+  // between tasks is reported as a pool error, after which queued tasks may never run. Either
+  // way, the batches not yet returned are done on the main thread. Any other error is a bug and
+  // ends the run with its stack.
+  let outOfMemory: (error: unknown) => void = () => {};
+  const poolOutOfMemory = new Promise<never>((_, reject) => {
+    outOfMemory = reject;
+  });
+  poolOutOfMemory.catch(() => {});
+  pool.on("error", (error: unknown) => {
+    if (!isOutOfMemory(error)) throw error;
+    outOfMemory(error);
+  });
+  const runBatchInPool = async (batch: readonly number[]): Promise<BatchResult> => {
+    try {
+      return await Promise.race([pool.run(taskOf(batch)), poolOutOfMemory]);
+    } catch (error) {
+      if (!isOutOfMemory(error)) throw error;
+      stats.retriedInProcess++;
+      return runBatch(taskOf(batch));
+    }
+  };
   try {
     await Promise.all(
       batches.map(async (batch) => {
-        accept(batch, await pool.run(taskOf(batch, true)));
+        accept(batch, await runBatchInPool(batch));
       }),
     );
   } finally {
     await pool.destroy();
   }
+  await redoUndecodable();
   saveIndex();
   return { outcomes, stats };
 }

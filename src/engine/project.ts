@@ -33,6 +33,8 @@ export interface ProjectOptions {
   onProgress?: (progress: ExtractionProgress) => void;
   /** Fewest files for which the worker pool starts (default 50; tests lower it to exercise the pool). */
   minFilesForPool?: number;
+  /** Old-generation heap limit of each worker thread, MB (tests lower it to exercise the fallback). */
+  workerHeapMb?: number;
   /** Merge these shard facts files (`--facts`) instead of discovering and extracting files. */
   factsFiles?: string[];
 }
@@ -134,7 +136,7 @@ export interface ExtractedFile {
 export async function extractSources(
   sources: readonly SourceFile[],
   loaded: LoadedConfig,
-  options: Pick<ProjectOptions, "cwd" | "jobs" | "cache" | "cacheLocation" | "onProgress" | "warn" | "minFilesForPool">,
+  options: Pick<ProjectOptions, "cwd" | "jobs" | "cache" | "cacheLocation" | "onProgress" | "warn" | "minFilesForPool" | "workerHeapMb">,
   /** Other project files, whose cache entries stay (see `ExtractAllOptions.keepIndexed`). */
   keepIndexed: readonly string[] = [],
 ): Promise<{ files: ExtractedFile[]; skipped: { file: string; reason: string }[]; stats: ExtractionStats }> {
@@ -152,6 +154,7 @@ export async function extractSources(
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.minFilesForPool !== undefined ? { minFilesForPool: options.minFilesForPool } : {}),
+    ...(options.workerHeapMb !== undefined ? { workerHeapMb: options.workerHeapMb } : {}),
     warn,
   });
   if (stats.cacheError !== undefined) warn(`ssot-audit: could not write the cache in ${cache?.dir ?? "?"} (${stats.cacheError}); results are not affected`);

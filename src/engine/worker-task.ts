@@ -4,7 +4,7 @@
  * Extractors are loaded on first use, so a warm run whose files all hit the cache never loads
  * the TypeScript compiler or the tree-sitter grammar.
  */
-import { decodeFacts, encodeFacts } from "../cache/codec.js";
+import { encodeFacts } from "../cache/codec.js";
 import { type CacheConfig, type CacheEntry, PackStore } from "../cache/store.js";
 import type { ExtractOptions, FileFacts, Language } from "../facts/types.js";
 import { readSourceSync } from "../files/read.js";
@@ -26,17 +26,16 @@ export interface BatchTask {
   cache: CacheConfig | null;
   /** The cache index's entry of each file (same order as `files`), null when it has none. */
   cached?: (CacheEntry | null)[];
-  /** Return facts encoded (`codec.ts`) rather than as objects: cheaper to send between threads. */
-  encode: boolean;
 }
 
 export type FileResult =
   | {
       kind: "facts";
-      /** Set unless the batch asked for `encode`. */
-      facts?: FileFacts;
-      /** Set when the batch asked for `encode`. */
-      encoded?: string;
+      /**
+       * The facts encoded (`codec.ts`): cheaper to send between threads than objects, and decoded
+       * into the compact form the project model keeps (in-process runs too).
+       */
+      encoded: string;
       /** Served from the cache. */
       hit: boolean;
       /** Where the facts are in the cache (for the index), when they are. */
@@ -128,14 +127,8 @@ async function processFile(
     return { result: { kind: "parsed" } };
   }
   const cached = store?.read(cachedEntry, read.hash);
-  if (cached !== undefined && cachedEntry) {
-    if (task.encode) return { result: { kind: "facts", encoded: cached, hit: true, entry: cachedEntry } };
-    try {
-      return { result: { kind: "facts", facts: decodeFacts(cached), hit: true, entry: cachedEntry } };
-    } catch {
-      // A valid checksum over an undecodable body: written by a broken build; re-extract.
-    }
-  }
+  // Decoded on the main thread, which asks again without the entry if it cannot be decoded.
+  if (cached !== undefined && cachedEntry) return { result: { kind: "facts", encoded: cached, hit: true, entry: cachedEntry } };
   const base = { file: file.rel, language: file.language, hash: read.hash, bom: read.bom, eol: read.eol };
   let facts: FileFacts;
   let warning: string | undefined;
@@ -147,10 +140,8 @@ async function processFile(
     warning = `ssot-audit: internal error while extracting ${file.rel} (please report):\n${err.stack ?? err.message}`;
     facts = failedFacts(base, read.text.split("\n").length, `internal extractor error: ${err.message}`);
   }
-  const extra = warning ? { warning } : {};
-  if (!store && !task.encode) return { result: { kind: "facts", facts, hit: false, ...extra } };
   const encoded = encodeFacts(facts, read.text);
-  const result: FileResult = task.encode ? { kind: "facts", encoded, hit: false, ...extra } : { kind: "facts", facts, hit: false, ...extra };
+  const result: FileResult = { kind: "facts", encoded, hit: false, ...(warning ? { warning } : {}) };
   // Facts from an internal error are not cached: the next run tries again (and reports again).
   return store && warning === undefined ? { result, toStore: { hash: read.hash, encoded } } : { result };
 }

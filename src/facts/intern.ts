@@ -8,8 +8,12 @@
  */
 import type { FileFacts } from "./types.js";
 
+/** The one empty list that decoded facts share (frozen, like every shared list). */
+export const EMPTY_LIST: readonly never[] = Object.freeze([]);
+
 export class StringPool {
   private readonly strings = new Map<string, string>();
+  private readonly lists = new Map<string, readonly string[]>();
 
   intern(s: string): string {
     let pooled = this.strings.get(s);
@@ -17,6 +21,24 @@ export class StringPool {
       // A fresh flat copy, independent of whatever string `s` was cut from.
       pooled = s.length > 12 ? (JSON.parse(JSON.stringify(s)) as string) : s;
       this.strings.set(pooled, pooled);
+    }
+    return pooled;
+  }
+
+  /**
+   * One frozen copy of each distinct list of names: a project repeats the same member paths
+   * (`self.logger.info`, `os.environ`) in thousands of calls and references, and an array costs
+   * more than its names. Callers must not mutate the result (it is frozen: mutation throws).
+   */
+  list(items: readonly string[]): readonly string[] {
+    if (items.length === 0) return EMPTY_LIST;
+    const key = items.join("\u0000");
+    let pooled = this.lists.get(key);
+    if (pooled === undefined) {
+      pooled = Object.freeze(items.map((s) => this.intern(s)));
+      // A name holding the separator would make two lists one key; such lists are not shared.
+      if (items.some((s) => s.includes("\u0000"))) return pooled;
+      this.lists.set(key, pooled);
     }
     return pooled;
   }

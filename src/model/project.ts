@@ -81,8 +81,7 @@ export class ProjectModel {
   private readonly pythonModules = new Map<string, string>();
   private readonly indexes = new Map<string, FileIndex>();
   private readonly suffixCache = new Map<string, string | undefined>();
-  private readonly memo = new Map<string, Value>();
-  private readonly inProgress = new Set<string>();
+  private readonly memo = new Memo();
   /** Per file: every name with a single-name binding or an import in some scope (see `aliasChains`). */
   private readonly aliasRoots = new Map<string, Set<string>>();
 
@@ -307,8 +306,7 @@ export class ProjectModel {
 
   /** Resolves one name in a scope: receivers, parameters, bindings, local definitions, imports. */
   resolveName(file: string, name: string, scope: string | undefined, depth = 0): Value {
-    const key = `n\0${file}\0${scope ?? ""}\0${name}`;
-    return this.memoized(key, () => this.resolveNameUncached(file, name, scope, depth));
+    return this.memoized("n", file, scope ?? "", name, () => this.resolveNameUncached(file, name, scope, depth));
   }
 
   private resolveNameUncached(file: string, name: string, scope: string | undefined, depth: number): Value {
@@ -426,7 +424,7 @@ export class ProjectModel {
       case "external":
         return { kind: "external", path: [...value.path, name] };
       case "module":
-        return this.memoized(`m\0${value.file}\0${name}`, () => this.moduleMember(value.file, name, depth + 1));
+        return this.memoized("m", value.file, name, "", () => this.moduleMember(value.file, name, depth + 1));
       case "object": {
         const index = this.index(value.file);
         const qualified = `${value.qualifiedName}.${name}`;
@@ -491,8 +489,7 @@ export class ProjectModel {
   }
 
   private classMember(cls: DefRef, name: string, depth: number, onInstance: boolean): Value {
-    const key = `c\0${defKey(cls)}\0${name}\0${onInstance}`;
-    return this.memoized(key, () => {
+    return this.memoized(onInstance ? "i" : "c", defKey(cls), name, "", () => {
       const index = this.index(cls.file);
       if (!index) return UNKNOWN;
       const method = index.defsByQualifiedName.get(`${cls.def.qualifiedName}.${name}`);
@@ -557,7 +554,7 @@ export class ProjectModel {
     if (value.kind !== "def") return UNKNOWN;
     const ref = value.ref;
     if (ref.def.kind === "class") return { kind: "instance", cls: ref };
-    return this.memoized(`r\0${defKey(ref)}`, () => this.returnValue(ref, depth + 1));
+    return this.memoized("r", defKey(ref), "", "", () => this.returnValue(ref, depth + 1));
   }
 
   private returnValue(ref: DefRef, depth: number): Value {
@@ -637,19 +634,53 @@ export class ProjectModel {
     return [];
   }
 
-  private memoized(key: string, compute: () => Value): Value {
-    const hit = this.memo.get(key);
-    if (hit) return hit;
+  private memoized(kind: string, a: string, b: string, c: string, compute: () => Value): Value {
+    const slot = this.memo.slot(kind, a, b);
+    const hit = slot.get(c);
     // A cycle (`a = b`, `b = a`; a class that is its own base) resolves to unknown.
-    if (this.inProgress.has(key)) return UNKNOWN;
-    this.inProgress.add(key);
+    if (hit === IN_PROGRESS) return UNKNOWN;
+    if (hit) return hit;
+    slot.set(c, IN_PROGRESS);
     try {
       const v = compute();
-      this.memo.set(key, v);
+      slot.set(c, v);
       return v;
-    } finally {
-      this.inProgress.delete(key);
+    } catch (error) {
+      slot.delete(c);
+      throw error;
     }
+  }
+}
+
+/** Marks a memo entry being computed (a lookup that meets it is a cycle). */
+const IN_PROGRESS: Value = { kind: "unknown" };
+
+/**
+ * Resolved values by a four-part key (kind, then three names), in nested maps: a large project
+ * memoises hundreds of thousands of lookups, and a key string per lookup (file path, scope and
+ * name joined) cost more memory and hashing than the values.
+ */
+class Memo {
+  private readonly root = new Map<string, Map<string, Map<string, Map<string, Value>>>>();
+
+  /** The map of the entries whose key starts with `kind, a, b` (created empty on first use). */
+  slot(kind: string, a: string, b: string): Map<string, Value> {
+    let byA = this.root.get(kind);
+    if (!byA) {
+      byA = new Map();
+      this.root.set(kind, byA);
+    }
+    let byB = byA.get(a);
+    if (!byB) {
+      byB = new Map();
+      byA.set(a, byB);
+    }
+    let slot = byB.get(b);
+    if (!slot) {
+      slot = new Map();
+      byB.set(b, slot);
+    }
+    return slot;
   }
 }
 

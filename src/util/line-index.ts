@@ -19,7 +19,7 @@ export class LineStarts {
   ) {}
 
   /** 0-based index of the line holding `offset`, searching from line `from` on (which must start at or before it). */
-  private lineAt(offset: number, from = 0): number {
+  lineAt(offset: number, from = 0): number {
     let lo = from;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -45,6 +45,39 @@ export class LineStarts {
     const a = this.lineAt(start);
     const b = end === start ? a : this.lineAt(end, end > start ? a : 0);
     return { line: a + 1, column: start - (this.starts[a] ?? 0) + 1, endLine: b + 1, endColumn: end - (this.starts[b] ?? 0) + 1, start, end };
+  }
+}
+
+/**
+ * A span kept as its two offsets, computing line and column from the file's line starts when
+ * read. A decoded project holds millions of spans and few are ever shown: three fields instead
+ * of six take a third less memory. Serializes (`JSON.stringify`) as a plain `Span`.
+ */
+export class OffsetSpan implements Span {
+  constructor(
+    private readonly lines: LineStarts,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  get line(): number {
+    return this.lines.lineAt(this.start) + 1;
+  }
+
+  get column(): number {
+    return this.start - this.lines.lineStart(this.line) + 1;
+  }
+
+  get endLine(): number {
+    return this.lines.lineAt(this.end) + 1;
+  }
+
+  get endColumn(): number {
+    return this.end - this.lines.lineStart(this.endLine) + 1;
+  }
+
+  toJSON(): Span {
+    return this.lines.span(this.start, this.end);
   }
 }
 

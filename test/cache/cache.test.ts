@@ -5,6 +5,8 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { decodeFacts, encodeFacts } from "../../src/cache/codec.js";
 import { cacheSalt } from "../../src/cache/salt.js";
+import { StringPool } from "../../src/facts/intern.js";
+import { OffsetSpan } from "../../src/util/line-index.js";
 import { type CacheEntry, FactsIndex, PackStore, defaultCacheDir, prepareCache } from "../../src/cache/store.js";
 import { runCheck } from "../../src/engine/check.js";
 import type { FileFacts } from "../../src/facts/types.js";
@@ -29,6 +31,25 @@ function files(dir: string, ext: RegExp): string[] {
   return out.sort();
 }
 
+/**
+ * Decoded facts as plain data: spans through their getters (they keep only offsets), absent
+ * fields dropped, so they compare with extracted facts field by field.
+ */
+function plain(value: unknown): unknown {
+  if (value instanceof OffsetSpan) {
+    const { line, column, endLine, endColumn, start, end } = value;
+    return { line, column, endLine, endColumn, start, end };
+  }
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (v === undefined ? [] : [[k, plain(v)]])));
+  }
+  return value;
+}
+
+/** What `JSON.stringify` writes (spans serialize as plain spans). */
+const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+
 describe("facts codec", () => {
   it("round-trips the facts of every fixture file exactly", async () => {
     const grammar = await loadPythonGrammar();
@@ -38,8 +59,26 @@ describe("facts codec", () => {
       const text = fs.readFileSync(abs, "utf8").replace(/^\uFEFF/, "");
       const rel = path.relative(REPO_ROOT, abs);
       const facts = (abs.endsWith(".py") ? extractPython(grammar, rel, text, { parseBudgetMs: 0 }) : extractTypeScript(rel, text, { parseBudgetMs: 0 })) as FileFacts;
-      expect(decodeFacts(encodeFacts(facts, text)), rel).toEqual(facts);
+      const decoded = decodeFacts(encodeFacts(facts, text));
+      expect(plain(decoded), rel).toEqual(facts);
+      expect(json(decoded), rel).toEqual(json(facts));
     }
+  });
+
+  it("shares each distinct list of names across files when decoding with a pool, frozen", async () => {
+    const grammar = await loadPythonGrammar();
+    const pool = new StringPool();
+    const text = "import os\n\ndef f():\n    os.environ.get('A')\n    return os.environ.get('B')\n";
+    const a = decodeFacts(encodeFacts(extractPython(grammar, "a.py", text, { parseBudgetMs: 0 }) as FileFacts, text), pool);
+    const b = decodeFacts(encodeFacts(extractPython(grammar, "b.py", text, { parseBudgetMs: 0 }) as FileFacts, text), pool);
+    const [first, second] = a.calls;
+    expect(first?.callee).toEqual(["os", "environ", "get"]);
+    expect(second?.callee).toBe(first?.callee);
+    expect(b.calls[0]?.callee).toBe(first?.callee);
+    expect(Object.isFrozen(first?.callee)).toBe(true);
+    expect(a.exports).toBe(b.exports);
+    const shared = (first?.callee ?? []) as string[];
+    expect(() => shared.push("x")).toThrow(TypeError);
   });
 
   it("keeps spans whose line/column disagree with their offsets as written", () => {
@@ -63,7 +102,9 @@ describe("facts codec", () => {
       suppressions: [],
       parseErrors: [],
     };
-    expect(decodeFacts(encodeFacts(facts, text))).toEqual(facts);
+    const decoded = decodeFacts(encodeFacts(facts, text));
+    expect(plain(decoded)).toEqual(facts);
+    expect(json(decoded)).toEqual(json(facts));
   });
 
   it("rejects malformed input", () => {

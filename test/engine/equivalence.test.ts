@@ -41,6 +41,13 @@ describe.each(["fixtures/python-broadcast", "fixtures/ts-broadcast"])("%s", (fix
     expect(pooled.project.stats?.threads).toBe(2);
     expect(comparable(pooled.report)).toEqual(expected);
 
+    // Workers that run out of their heap limit (here every one, at once): their batches are
+    // done on the main thread instead.
+    const starved = await check(fixture, { jobs: 2, minFilesForPool: 1, workerHeapMb: 1 });
+    expect(starved.project.stats).toMatchObject({ threads: 2, parsed: base.project.entries.length });
+    expect(starved.project.stats?.retriedInProcess).toBeGreaterThan(0);
+    expect(comparable(starved.report)).toEqual(expected);
+
     const files = base.project.entries.length;
     const cold = await check(fixture, { jobs: 2, minFilesForPool: 1, cacheLocation: cacheDir });
     expect(cold.project.stats).toMatchObject({ parsed: files, cacheHits: 0, threads: 2 });

@@ -10,6 +10,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PackStore } from "../../src/cache/store.js";
 import { runCheck } from "../../src/engine/check.js";
 import type { Report } from "../../src/report/types.js";
 import { STACK_LINE, cleanup, cli, copyFixture, expectCleanFailure, runMain, tempDir } from "./helpers.js";
@@ -199,6 +200,30 @@ describe("a corrupt cache entry is rebuilt: same report as a cold run, never a s
     const warm = await runCheck({ paths: ["."], cwd: root, jobs: 1, cacheLocation: cache });
     expect(warm.project.stats).toMatchObject({ parsed: 0, cacheHits: total });
     expect(comparable(warm.report)).toEqual(comparable(cold.report));
+  });
+
+  it("entries whose checksum holds but whose facts do not decode (a broken build wrote them) are extracted again", async () => {
+    const cache = tempDir("ssot-cache-");
+    const cold = await runCheck({ paths: ["."], cwd: root, jobs: 1, cacheLocation: cache });
+    const total = cold.project.entries.length;
+    // A well-formed pack (checksums hold) whose bodies are not facts.
+    const written = new PackStore({ dir: cache, namespace: "" }).writePack(["[2,[],[],[1,7]]", '"facts"']);
+    expect(written).toHaveLength(2);
+    // In-process and through the pool (the worker sends the entry on; the main thread decodes).
+    for (const jobs of [1, 2]) {
+      const index = JSON.parse(fs.readFileSync(indexFile(cache), "utf8")) as { files: Record<string, [string, string, number, number, string]> };
+      const victims = Object.keys(index.files).sort().slice(0, 2);
+      expect(victims).toHaveLength(2);
+      victims.forEach((rel, i) => {
+        const [hash] = index.files[rel] ?? [""];
+        const w = written?.[i];
+        if (w) index.files[rel] = [hash, w.pack, w.offset, w.length, w.sha1];
+      });
+      fs.writeFileSync(indexFile(cache), JSON.stringify(index));
+      const healed = await runCheck({ paths: ["."], cwd: root, jobs, minFilesForPool: 1, cacheLocation: cache });
+      expect(healed.project.stats).toMatchObject({ threads: jobs === 1 ? 0 : 2, parsed: victims.length, cacheHits: total - victims.length });
+      expect(comparable(healed.report)).toEqual(comparable(cold.report));
+    }
   });
 
   it("a garbage, re-salted or wrong index is an empty one: everything is extracted again, same report", async () => {
