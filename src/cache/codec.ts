@@ -15,7 +15,8 @@
  * typed against `facts/types.ts`: adding a field there fails to compile until it is added here.
  */
 import { EMPTY_LIST, type StringPool } from "../facts/intern.js";
-import { LineIndex, LineStarts, OffsetSpan } from "../util/line-index.js";
+import { LineIndex, LineStarts } from "../util/line-index.js";
+import { type FactClass, factClass, spanEndField, spanStartField } from "./decoded-fact.js";
 import type {
   Binding,
   BodyShape,
@@ -51,13 +52,15 @@ type Kind =
 interface Schema {
   names: readonly string[];
   kinds: readonly Kind[];
-  /** Constructs the decoded facts of this schema (see `Decoder.object`). */
-  Fact: new () => Record<string, unknown>;
+  /** The class of this schema's decoded facts (`decoded-fact.ts`). */
+  Fact: FactClass;
 }
 
 /** A schema naming every field of `T`, in a fixed order (the encoding's order). */
 function schema<T>(fields: { [K in keyof Required<T>]: Kind }): Schema {
-  return { names: Object.keys(fields), kinds: Object.values(fields) as Kind[], Fact: class {} as new () => Record<string, unknown> };
+  const names = Object.keys(fields);
+  const kinds = Object.values(fields) as Kind[];
+  return { names, kinds, Fact: factClass(names, new Set(names.filter((_, i) => kinds[i] === "span"))) };
 }
 
 const SHAPE = schema<BodyShape>({ size: "raw", hash: "raw", minhash: "raw" });
@@ -161,9 +164,7 @@ class Encoder {
   }
 
   span(s: Span): number[] {
-    const computed = this.lines.span(s.start, s.end);
-    const consistent = s.line === computed.line && s.column === computed.column && s.endLine === computed.endLine && s.endColumn === computed.endColumn;
-    return consistent ? [s.start, s.end] : [s.line, s.column, s.endLine, s.endColumn, s.start, s.end];
+    return this.lines.agrees(s) ? [s.start, s.end] : [s.line, s.column, s.endLine, s.endColumn, s.start, s.end];
   }
 
   value(kind: Kind, v: unknown): unknown {
@@ -218,9 +219,9 @@ class Decoder {
     return s;
   }
 
-  span(e: number[]): Span {
-    if (e.length === 6) return { line: e[0] ?? 0, column: e[1] ?? 0, endLine: e[2] ?? 0, endColumn: e[3] ?? 0, start: e[4] ?? 0, end: e[5] ?? 0 };
-    return new OffsetSpan(this.lines, e[0] ?? 0, e[1] ?? 0);
+  /** A span as written in full (its line/column disagree with its offsets). */
+  fullSpan(e: number[]): Span {
+    return { line: e[0] ?? 0, column: e[1] ?? 0, endLine: e[2] ?? 0, endColumn: e[3] ?? 0, start: e[4] ?? 0, end: e[5] ?? 0 };
   }
 
   value(kind: Kind, v: unknown): unknown {
@@ -234,12 +235,14 @@ class Decoder {
       case "paths":
         return (v as number[][]).length === 0 ? EMPTY_LIST : (v as number[][]).map((p) => this.strs(p));
       case "span":
-        return this.span(v as number[]);
+        // Stored inline by `object`; a span is never a list element.
+        throw new Error("internal: span outside a fact");
       case "ranges": {
         const flat = v as number[];
         if (flat.length === 0) return EMPTY_LIST;
-        const out: { start: number; end: number }[] = [];
-        for (let i = 0; i + 1 < flat.length; i += 2) out.push({ start: flat[i] ?? 0, end: flat[i + 1] ?? 0 });
+        // Sized up front: a pushed-to array keeps room for 17.
+        const out = new Array<{ start: number; end: number }>(flat.length >> 1);
+        for (let i = 0; i < out.length; i++) out[i] = { start: flat[2 * i] ?? 0, end: flat[2 * i + 1] ?? 0 };
         return out;
       }
       default:
@@ -251,13 +254,22 @@ class Decoder {
   object(s: Schema, a: unknown[]): Record<string, unknown> {
     if (!Array.isArray(a)) throw new Error("malformed facts: expected a fact");
     const mask = a[0] as number;
-    // Every fact of a schema gets every field, in one order (absent ones undefined): one hidden
-    // class per schema, its fields inside the object (a constructor's instances get room for
-    // them) rather than in a separate property store.
-    const out = new s.Fact();
+    // The schema's class gives the fact every field (absent ones stay undefined) and spans as
+    // inline offsets (`decoded-fact.ts`).
+    const out = new s.Fact(this.lines);
     let j = 1;
     for (let i = 0; i < s.names.length; i++) {
-      out[s.names[i] as string] = (mask & (1 << i)) === 0 ? undefined : this.value(s.kinds[i] as Kind, a[j++]);
+      if ((mask & (1 << i)) === 0) continue;
+      const name = s.names[i] as string;
+      const kind = s.kinds[i] as Kind;
+      const v = a[j++];
+      if (kind !== "span") out[name] = this.value(kind, v);
+      else if (!Array.isArray(v)) throw new Error("malformed facts: span");
+      else if (v.length === 6) out[spanStartField(name)] = this.fullSpan(v);
+      else {
+        out[spanStartField(name)] = v[0] ?? 0;
+        out[spanEndField(name)] = v[1] ?? 0;
+      }
     }
     return out;
   }

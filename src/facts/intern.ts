@@ -11,9 +11,15 @@ import type { FileFacts } from "./types.js";
 /** The one empty list that decoded facts share (frozen, like every shared list). */
 export const EMPTY_LIST: readonly never[] = Object.freeze([]);
 
+interface ListNode {
+  /** The list of the names on the way to this node, once asked for. */
+  list?: readonly string[];
+  next?: Map<string, ListNode>;
+}
+
 export class StringPool {
   private readonly strings = new Map<string, string>();
-  private readonly lists = new Map<string, readonly string[]>();
+  private readonly lists: ListNode = {};
 
   intern(s: string): string {
     let pooled = this.strings.get(s);
@@ -28,19 +34,24 @@ export class StringPool {
   /**
    * One frozen copy of each distinct list of names: a project repeats the same member paths
    * (`self.logger.info`, `os.environ`) in thousands of calls and references, and an array costs
-   * more than its names. Callers must not mutate the result (it is frozen: mutation throws).
+   * more than its names. `items` must be names from this pool (`intern`). Callers must not
+   * mutate the result (it is frozen: mutation throws).
    */
   list(items: readonly string[]): readonly string[] {
     if (items.length === 0) return EMPTY_LIST;
-    const key = items.join("\u0000");
-    let pooled = this.lists.get(key);
-    if (pooled === undefined) {
-      pooled = Object.freeze(items.map((s) => this.intern(s)));
-      // A name holding the separator would make two lists one key; such lists are not shared.
-      if (items.some((s) => s.includes("\u0000"))) return pooled;
-      this.lists.set(key, pooled);
+    // A trie keyed by the pooled names: no key string to build and hash per lookup.
+    let node = this.lists;
+    for (const name of items) {
+      let next = node.next?.get(name);
+      if (!next) {
+        next = {};
+        node.next ??= new Map();
+        node.next.set(name, next);
+      }
+      node = next;
     }
-    return pooled;
+    node.list ??= Object.freeze([...items]);
+    return node.list;
   }
 
   get size(): number {

@@ -41,6 +41,14 @@ export class LineStarts {
     return this.starts[Math.max(0, Math.min(line - 1, this.starts.length - 1))] ?? 0;
   }
 
+  /** Whether a span's line and column are those of its offsets (without making a span). */
+  agrees(s: Span): boolean {
+    const a = this.lineAt(s.start);
+    if (s.line !== a + 1 || s.column !== s.start - (this.starts[a] ?? 0) + 1) return false;
+    const b = s.end === s.start ? a : this.lineAt(s.end, s.end > s.start ? a : 0);
+    return s.endLine === b + 1 && s.endColumn === s.end - (this.starts[b] ?? 0) + 1;
+  }
+
   span(start: number, end: number): Span {
     const a = this.lineAt(start);
     const b = end === start ? a : this.lineAt(end, end > start ? a : 0);

@@ -31,9 +31,13 @@ function files(dir: string, ext: RegExp): string[] {
   return out.sort();
 }
 
+/** What `JSON.stringify` writes (decoded facts and spans serialize as plain ones). */
+const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+
 /**
- * Decoded facts as plain data: spans through their getters (they keep only offsets), absent
- * fields dropped, so they compare with extracted facts field by field.
+ * Decoded facts as plain data read through their accessors (a decoded fact keeps spans as
+ * offsets and makes them when read; `OffsetSpan` computes line and column when read), so they
+ * compare with extracted facts field by field.
  */
 function plain(value: unknown): unknown {
   if (value instanceof OffsetSpan) {
@@ -42,13 +46,11 @@ function plain(value: unknown): unknown {
   }
   if (Array.isArray(value)) return value.map(plain);
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (v === undefined ? [] : [[k, plain(v)]])));
+    const fields = Object.keys(json(value) as object);
+    return Object.fromEntries(fields.map((k) => [k, plain((value as Record<string, unknown>)[k])]));
   }
   return value;
 }
-
-/** What `JSON.stringify` writes (spans serialize as plain spans). */
-const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
 describe("facts codec", () => {
   it("round-trips the facts of every fixture file exactly", async () => {
