@@ -206,7 +206,7 @@ const lines = [
   `files: ${size.files}, lines: ${size.lines.toLocaleString("en-US")}, ${(size.bytes / 1e6).toFixed(1)} MB; jobs: ${jobs ?? os.availableParallelism()}; runs: ${runs} (median)`,
   `findings: ${findings.findings}; load average (1 min) before/after: ${loadBefore.toFixed(1)}/${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores`,
   "",
-  `${pad("", 38)}${lpad("seconds", 9)}${lpad("lines/s", 12)}${lpad("peak MB", 10)}${lpad("CPU s", 9)}`,
+  `${pad("", 38)}${lpad("seconds", 9)}${lpad("lines/s", 12)}${lpad("peak MiB", 10)}${lpad("CPU s", 9)}`,
   ...rows.map(
     ([label, m]) =>
       `${pad(label, 38)}${lpad(m.seconds.toFixed(2), 9)}${lpad(Math.round(size.lines / m.seconds).toLocaleString("en-US"), 12)}${lpad(m.rssMB === undefined ? "n/a" : m.rssMB.toFixed(0), 10)}${lpad(m.cpu === undefined ? "n/a" : m.cpu.toFixed(1), 9)}`,

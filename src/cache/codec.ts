@@ -6,7 +6,8 @@
  * and every name wherever it occurs; here they are positional:
  * - each fact is an array `[mask, v1, v2, …]`: the values of its present fields in the order of
  *   its schema below, `mask` saying which fields are present (so absent optional fields stay
- *   absent and `decodeFacts(encodeFacts(f, text))` deep-equals `f`);
+ *   absent: `decodeFacts(encodeFacts(f, text))` reads, and serializes, as `f`; it is made of the
+ *   compact classes of `decoded-fact.ts`);
  * - each string is an index into the file's string table, stored once;
  * - a span whose line/column agree with its offsets is `[start, end]` — the decoder recomputes
  *   line and column from the file's line-start table, stored once, delta-encoded; a span that

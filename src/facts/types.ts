@@ -2,9 +2,11 @@
  * Language-neutral facts about one source file.
  *
  * Both front ends (`src/languages/python`, `src/languages/typescript`) produce exactly this
- * shape. Facts are plain JSON (no class instances, no syntax trees) so they can be cached by
- * content hash, computed in worker threads and merged across shards. Everything later in the
- * pipeline (model, rules, reporters, fixer) reads facts, never source trees.
+ * shape. Facts are plain data (no syntax trees) so they can be cached by content hash, computed
+ * in worker threads and merged across shards: extractors build plain objects, and facts decoded
+ * from the cache are compact objects that read and serialize as the same data
+ * (`cache/decoded-fact.ts`); treat both as read-only. Everything later in the pipeline (model,
+ * rules, reporters, fixer) reads facts, never source trees.
  *
  * Conventions:
  * - `line`/`column` are 1-based; `column` counts UTF-16 code units (as JS strings do).

@@ -57,9 +57,9 @@ export class LineStarts {
 }
 
 /**
- * A span kept as its two offsets, computing line and column from the file's line starts when
- * read. A decoded project holds millions of spans and few are ever shown: three fields instead
- * of six take a third less memory. Serializes (`JSON.stringify`) as a plain `Span`.
+ * A span made from its two offsets, computing line and column from the file's line starts only
+ * when they are read: what a decoded fact's span field gives (`cache/decoded-fact.ts`), where
+ * most spans are only compared by offset. Serializes (`JSON.stringify`) as a plain `Span`.
  */
 export class OffsetSpan implements Span {
   constructor(
