@@ -272,11 +272,15 @@ function flattenRaw(tree: Tree, raw: RawCursorApi, flat: FlatTree, hasError: boo
  */
 export function flattenChunks(trees: readonly Tree[], grammar: PythonGrammar, textLength: number): FlatTree {
   const flat = new FlatTree(grammar, Math.ceil(textLength / 2.5) + 64);
-  const root = flat.add(-1, grammar.typeNames.indexOf("module"), 0, 0, textLength, false);
+  const moduleType = grammar.typeNames.indexOf("module");
+  const root = flat.add(-1, moduleType, 0, 0, textLength, false);
   for (const tree of trees) {
     const c = tree.walk();
     try {
-      if (c.gotoFirstChild()) {
+      // A chunk that did not parse as a module at all is one ERROR: keep it (its syntax error
+      // and what recovery made of its contents), as the whole file's parse would.
+      if (c.nodeTypeId !== moduleType) copySubtree(c, flat, root, true);
+      else if (c.gotoFirstChild()) {
         do copySubtree(c, flat, root, true);
         while (c.gotoNextSibling());
       }

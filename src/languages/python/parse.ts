@@ -9,14 +9,16 @@
  * split at top-level `def`/`class` lines (with tree-sitter's included ranges, so offsets stay the
  * file's): the damage stays inside its chunk, each chunk parses at the normal rate, and the
  * definitions after the break are not lost in one big error. The whole still counts against the
- * file's budget. Used by the extractor and by the benchmark's parse floor alike.
+ * file's budget. A file whose whole parse finished in time but has a syntax error is parsed in
+ * chunks too: whether a parse counts as slow depends on the machine's load, and a file's facts
+ * must not. Used by the extractor and by the benchmark's parse floor alike.
  */
 import type { Parser, Tree } from "web-tree-sitter";
 
 export type ParseOutcome =
   /** The whole file in one tree. */
   | { kind: "tree"; tree: Tree }
-  /** The file as consecutive chunks (the first parse was pathologically slow). */
+  /** The file as consecutive chunks (it has a syntax error, or its first parse was pathologically slow). */
   | { kind: "chunks"; trees: Tree[] }
   /** The budget ran out. */
   | { kind: "budget" };
@@ -71,10 +73,18 @@ export function parsePython(parser: Parser, text: string, budgetMs: number, tuni
       return false;
     },
   });
-  if (tree) return { kind: "tree", tree };
-  // Cancelled: do not let the next parse resume this one.
-  parser.reset();
-  if (!slow || !chunks) return { kind: "budget" };
+  if (tree) {
+    // A file with a syntax error is parsed in chunks whether or not its whole parse was slow, so
+    // its facts depend on its text only, not on how busy the machine was when it was parsed.
+    if (!tree.rootNode.hasError) return { kind: "tree", tree };
+    chunks ??= chunkStarts(text);
+    if (chunks.length === 1) return { kind: "tree", tree };
+    tree.delete();
+  } else {
+    // Cancelled: do not let the next parse resume this one.
+    parser.reset();
+    if (!slow || !chunks) return { kind: "budget" };
+  }
 
   const trees: Tree[] = [];
   let row = 0;

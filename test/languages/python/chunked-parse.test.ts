@@ -48,13 +48,29 @@ describe("python parse: chunks for pathologically slow files", () => {
     expect(facts.imports.map((i) => i.module)).toEqual(["os"]);
   });
 
-  it("leaves small files, broken or not, to the single parse", async () => {
+  it("parses a file with a syntax error in chunks even when its whole parse was fast: its facts do not depend on the machine's load", async () => {
     const grammar = await loadPythonGrammar();
-    for (const text of [brokenModule(20), src("def a():", "    return (", "def b():", "    pass"), src("def ok():", "    return 1")]) {
-      const outcome = parsePython(pythonParser(grammar), text, 60_000);
-      expect(outcome.kind).toBe("tree");
-      deleteTrees(outcome);
+    const never = { slowAfterMs: Number.POSITIVE_INFINITY };
+    const cases: [text: string, trees: number | "tree"][] = [
+      [brokenModule(20), 21],
+      [src("def a():", "    return (", "def b():", "    pass"), 2],
+      // Clean, or nothing to split at: one parse.
+      [src("def ok():", "    return 1", "class K:", "    pass"), "tree"],
+      [src("x = (", "y = 1"), "tree"],
+    ];
+    for (const [text, trees] of cases) {
+      const outcome = parsePython(pythonParser(grammar), text, 60_000, never);
+      try {
+        expect(outcome.kind === "chunks" ? outcome.trees.length : outcome.kind, text).toBe(trees);
+      } finally {
+        deleteTrees(outcome);
+      }
     }
+    const fast = extractPython(grammar, "pkg/mod.py", brokenModule(20), { parseBudgetMs: 60_000 }, never);
+    const slow = extractPython(grammar, "pkg/mod.py", brokenModule(20), { parseBudgetMs: 60_000 }, { slowAfterMs: 0 });
+    expect(fast).toEqual(slow);
+    expect(fast.definitions).toHaveLength(20);
+    expect(fast.parseErrors.map((e) => e.line)).toEqual([3]);
   });
 
   it("still stops at the budget", async () => {
