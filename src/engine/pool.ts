@@ -222,18 +222,33 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
   // between tasks is reported as a pool error, after which queued tasks may never run. Either
   // way, the batches not yet returned are done on the main thread. Any other error is a bug and
   // ends the run with its stack.
-  let outOfMemory: (error: unknown) => void = () => {};
-  const poolOutOfMemory = new Promise<never>((_, reject) => {
-    outOfMemory = reject;
-  });
-  poolOutOfMemory.catch(() => {});
+  let poolOutOfMemory: unknown;
+  /** How to give up waiting for each batch still in the pool. */
+  const abandon = new Set<(error: unknown) => void>();
   pool.on("error", (error: unknown) => {
     if (!isOutOfMemory(error)) throw error;
-    outOfMemory(error);
+    poolOutOfMemory = error;
+    for (const giveUp of abandon) giveUp(error);
+    abandon.clear();
   });
   const runBatchInPool = async (batch: readonly number[]): Promise<BatchResult> => {
     try {
-      return await Promise.race([pool.run(taskOf(batch)), poolOutOfMemory]);
+      if (poolOutOfMemory !== undefined) throw poolOutOfMemory;
+      // Not `Promise.race` with one shared pending promise: that would keep every batch's result
+      // (its encoded facts) reachable until the run ends.
+      return await new Promise<BatchResult>((resolve, reject) => {
+        abandon.add(reject);
+        pool.run(taskOf(batch)).then(
+          (result) => {
+            abandon.delete(reject);
+            resolve(result);
+          },
+          (error: unknown) => {
+            abandon.delete(reject);
+            reject(error);
+          },
+        );
+      });
     } catch (error) {
       if (!isOutOfMemory(error)) throw error;
       stats.retriedInProcess++;
