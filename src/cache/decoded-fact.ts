@@ -9,9 +9,10 @@
  * object. Everything else is a plain own field. Absent optional fields are own fields holding
  * undefined, so every fact of a kind has one hidden class.
  *
- * They read like the plain facts of `facts/types.ts` (`call.span.line`), serialize to them
- * (`JSON.stringify` through `toJSON`), and compare equal to them field by field; `Object.keys`
- * shows the stored fields (`$span`, `$spanEnd`, `$lines`), not the getters.
+ * They read like the plain facts of `facts/types.ts` (`call.span.line`) and serialize to them
+ * (`JSON.stringify` through `toJSON`); but `Object.keys` (and so a deep-equality check or a
+ * spread) sees the stored fields (`$span`, `$spanEnd`, `$lines`), not the getters — compare
+ * them as JSON or read field by field (the codec's test does both).
  */
 import { type LineStarts, OffsetSpan } from "../util/line-index.js";
 import type { Span } from "../facts/types.js";
