@@ -206,7 +206,7 @@ class Encoder {
   readonly strings: string[] = [];
   private readonly index = new Map<string, number>();
 
-  constructor(private readonly lines: LineIndex) {}
+  constructor(private readonly lines: LineStarts) {}
 
   str(s: string): number {
     let i = this.index.get(s);
@@ -289,7 +289,17 @@ class Decoder {
 
 /** Encodes facts extracted from `text` (the decoded, BOM-less text the offsets refer to). */
 export function encodeFacts(facts: FileFacts, text: string): string {
-  const lines = new LineIndex(text);
+  return encodeWith(facts, new LineIndex(text));
+}
+
+/** Encodes facts that `decodeFacts` made (their file's line starts came with them). */
+export function encodeDecodedFacts(facts: FileFacts): string {
+  const lines = decodedLines.get(facts);
+  if (!lines) throw new Error(`internal: the facts of ${facts.file} were not decoded`);
+  return encodeWith(facts, lines);
+}
+
+function encodeWith(facts: FileFacts, lines: LineStarts): string {
   const x = new Encoder(lines);
   const file = FILE.encode(facts, x);
   const { starts } = lines;
@@ -298,6 +308,9 @@ export function encodeFacts(facts: FileFacts, text: string): string {
   const encoded: Encoded = [CODEC_VERSION, deltas, x.strings, file];
   return JSON.stringify(encoded);
 }
+
+/** The line starts each decoded file came with (for `encodeDecodedFacts`). */
+const decodedLines = new WeakMap<FileFacts, LineStarts>();
 
 /**
  * Decodes `encodeFacts` output, taking each name from `pool` when given (see `facts/intern.ts`).
@@ -313,8 +326,10 @@ export function decodeFacts(json: string, pool?: StringPool): FileFacts {
   starts[0] = 0;
   for (let i = 0; i < deltas.length; i++) starts[i + 1] = (starts[i] ?? 0) + (deltas[i] ?? 0);
   if (pool) for (let i = 0; i < strings.length; i++) strings[i] = pool.intern(strings[i] as string);
-  const facts = FILE.decode(file, new Decoder(new LineStarts(starts), strings, pool));
+  const lines = new LineStarts(starts);
+  const facts = FILE.decode(file, new Decoder(lines, strings, pool));
   for (const key of REQUIRED_LISTS) if (!Array.isArray(facts[key])) throw new Error(`malformed facts: ${key}`);
   if (typeof facts.file !== "string") throw new Error("malformed facts: file");
+  decodedLines.set(facts as unknown as FileFacts, lines);
   return facts as unknown as FileFacts;
 }

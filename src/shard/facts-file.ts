@@ -5,10 +5,12 @@
  *
  * Format (JSON Lines, gzip-compressed when the name ends in `.gz`): the first line is a header
  * `{ kind, version, tool, shard: { index, count }, config, files, skipped }`, then one line per
- * file with its facts (`src/facts/types.ts`), sorted by path. One line per file keeps every
- * string small however large the shard.
+ * file with its facts in the cache's encoding (`cache/codec.ts`: a JSON array, about a third of
+ * the facts as plain JSON, and decoded into the compact form a normal run keeps), sorted by
+ * path. One line per file keeps every string small however large the shard.
  */
-import { StringPool, internFacts } from "../facts/intern.js";
+import { decodeFacts, encodeDecodedFacts } from "../cache/codec.js";
+import { StringPool } from "../facts/intern.js";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -21,7 +23,7 @@ import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { VERSION } from "../version.js";
 
 const KIND = "ssot-audit-facts";
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 export interface ShardSpec {
   /** 1-based. */
@@ -55,6 +57,17 @@ export function shardOf(rel: string, count: number): number {
   return (h.readUInt32BE(0) % count) + 1;
 }
 
+/**
+ * Shard runs and merges need the project's config: without one a merge would analyse no concepts
+ * and report nothing (a CI job started in the wrong folder would pass silently).
+ */
+export function requireConfigFile(loaded: LoadedConfig, flag: string): void {
+  if (loaded.file !== undefined) return;
+  throw new UsageError(
+    `${flag} needs the project's config, and no ssot-audit.config.{json,yaml,yml} was found at or above ${loaded.rootDir}: run it in the project (or give its path, or -c FILE)`,
+  );
+}
+
 /** Digest of what makes two runs see the same files with the same facts. */
 export function configDigest(loaded: LoadedConfig): string {
   const c = loaded.config;
@@ -82,7 +95,7 @@ export function writeShardFacts(
     skipped: [...skipped],
   };
   const chunks: Buffer[] = [Buffer.from(`${JSON.stringify(header)}\n`)];
-  for (const f of facts) chunks.push(Buffer.from(`${JSON.stringify(f)}\n`));
+  for (const f of facts) chunks.push(Buffer.from(`${encodeDecodedFacts(f)}\n`));
   let data = Buffer.concat(chunks);
   if (file.endsWith(".gz")) data = zlib.gzipSync(data, { level: 6 });
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -123,6 +136,7 @@ export function readShardFacts(
   loaded: LoadedConfig,
 ): { files: { facts: FileFacts; isTest: boolean }[]; skipped: { file: string; reason: string }[] } {
   if (files.length === 0) throw new UsageError("--facts needs at least one facts file");
+  requireConfigFile(loaded, "--facts");
   const isTest = globMatcher(loaded.config.tests);
   const digest = configDigest(loaded);
   const seenShards = new Map<number, string>();
@@ -154,18 +168,14 @@ export function readShardFacts(
     for (let i = 1; i < lines.length; i++) {
       let facts: FileFacts;
       try {
-        facts = JSON.parse(lines[i] ?? "") as FileFacts;
-      } catch {
-        throw new UsageError(`${name}: line ${i + 1} is not valid JSON`);
-      }
-      if (typeof facts?.file !== "string" || !Array.isArray(facts.definitions)) throw new UsageError(`${name}: line ${i + 1} is not a file's facts`);
-      if (seenFiles.has(facts.file)) throw new UsageError(`${facts.file} appears in two facts files`);
-      seenFiles.add(facts.file);
-      try {
-        internFacts(facts, strings);
+        facts = decodeFacts(lines[i] ?? "", strings);
       } catch {
         throw new UsageError(`${name}: line ${i + 1} is not a file's facts`);
       }
+      // The encoded line is not needed any more (a shard's lines are tens of MB).
+      lines[i] = "";
+      if (seenFiles.has(facts.file)) throw new UsageError(`${facts.file} appears in two facts files`);
+      seenFiles.add(facts.file);
       merged.push({ facts, isTest: isTest(facts.file) });
     }
   }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { type ProjectOptions, discoverProject, extractSources, resolveRequest } from "../engine/project.js";
 import type { ExtractionStats } from "../engine/pool.js";
-import { type ShardSpec, shardOf, writeShardFacts } from "./facts-file.js";
+import { type ShardSpec, requireConfigFile, shardOf, writeShardFacts } from "./facts-file.js";
 
 export interface ShardRunOptions extends ProjectOptions {
   shard: ShardSpec;
@@ -16,6 +16,7 @@ export interface ShardRunOptions extends ProjectOptions {
  */
 export async function runShard(options: ShardRunOptions): Promise<{ files: number; total: number; stats: ExtractionStats; out: string }> {
   const { loaded } = resolveRequest(options);
+  requireConfigFile(loaded, "--shard");
   const discovery = await discoverProject(loaded);
   const inShard = (f: { rel: string }) => shardOf(f.rel, options.shard.count) === options.shard.index;
   const mine = discovery.files.filter(inShard);

@@ -1,35 +1,35 @@
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { StringPool, internFacts } from "../../src/facts/intern.js";
-import type { FileFacts } from "../../src/facts/types.js";
-import { extractPython } from "../../src/languages/python/extract.js";
-import { loadPythonGrammar } from "../../src/languages/python/grammar.js";
-import { REPO_ROOT } from "../fixtures/helpers.js";
+import { EMPTY_LIST, StringPool } from "../../src/facts/intern.js";
 
-describe("interning the names in facts", () => {
-  it("changes no value, and pools each distinct name once across files", async () => {
-    const grammar = await loadPythonGrammar();
-    const dir = path.join(REPO_ROOT, "fixtures/python-broadcast/netra_backend/app/handlers");
-    const all = fs.readdirSync(dir).filter((f) => f.endsWith(".py")).sort();
-    expect(all.length).toBeGreaterThan(3);
+describe("the name pool", () => {
+  it("keeps one copy of each name", () => {
     const pool = new StringPool();
-    const names = new Set<string>();
-    for (const name of all) {
-      const text = fs.readFileSync(path.join(dir, name), "utf8");
-      const facts = { ...extractPython(grammar, name, text, { parseBudgetMs: 0 }), hash: "h" } as FileFacts;
-      const before = structuredClone(facts);
-      expect(internFacts(facts, pool)).toBe(facts);
-      expect(facts).toEqual(before);
-      for (const c of facts.calls) {
-        for (const s of c.callee) names.add(s);
-        if (c.enclosing) names.add(c.enclosing);
-      }
-    }
-    // Every call name went through the pool; the pool holds each distinct string once.
-    expect(pool.size).toBeGreaterThanOrEqual(names.size);
-    const again = new StringPool();
-    for (const s of [...names, ...names]) again.intern(s);
-    expect(again.size).toBe(names.size);
+    const long = ["OrderService", "handle_order"].join(".");
+    const first = pool.intern(long);
+    expect(first).toBe("OrderService.handle_order");
+    expect(pool.intern(`OrderService.${"handle_order"}`)).toBe(first);
+    pool.intern("self");
+    pool.intern("self");
+    expect(pool.size).toBe(2);
+  });
+
+  it("keeps one frozen copy of each list, telling apart lists that share a prefix or join alike", () => {
+    const pool = new StringPool();
+    const n = (...names: string[]) => names.map((s) => pool.intern(s));
+    const abc = pool.list(n("a", "b", "c"));
+    expect(abc).toEqual(["a", "b", "c"]);
+    expect(Object.isFrozen(abc)).toBe(true);
+    expect(pool.list(n("a", "b", "c"))).toBe(abc);
+    const ab = pool.list(n("a", "b"));
+    expect(ab).toEqual(["a", "b"]);
+    expect(pool.list(n("a", "b", "c"))).toBe(abc);
+    expect(pool.list(n("a\u0000b"))).toEqual(["a\u0000b"]);
+    expect(pool.list(n("a\u0000b"))).not.toBe(ab);
+    expect(pool.list(n("a.b"))).toEqual(["a.b"]);
+    expect(pool.list([])).toBe(EMPTY_LIST);
+    const input = n("x", "y");
+    const xy = pool.list(input);
+    input.push("z");
+    expect(xy).toEqual(["x", "y"]);
   });
 });

@@ -127,4 +127,22 @@ describe("the default command without a config", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("refuses shard runs and merges instead of running discovery (exit 2, one line)", () => {
+    const dir = configless("python-broadcast");
+    try {
+      for (const args of [
+        ["check", dir, "--facts", path.join(dir, "missing.jsonl")],
+        ["check", dir, "--shard", "1/2", "--facts-out", path.join(dir, "f.jsonl")],
+      ]) {
+        const r = run(args);
+        expect(r.status).toBe(2);
+        expect(r.stdout).toBe("");
+        expect(r.stderr.trim().split("\n")).toHaveLength(1);
+        expect(r.stderr).toMatch(/needs the project's config/);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

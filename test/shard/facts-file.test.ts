@@ -63,6 +63,28 @@ describe("shards", () => {
     await expect(runCheck({ paths: [fixture], cwd: REPO_ROOT, factsFiles: [out(1), path.join(temp, "foreign.jsonl")] })).rejects.toThrow(
       /written by ssot-audit 0\.0\.0-other/,
     );
+    const garbled = [...lines];
+    garbled[1] = JSON.stringify({ file: "a.py", definitions: [] });
+    fs.writeFileSync(path.join(temp, "garbled.jsonl"), garbled.join("\n"));
+    await expect(runCheck({ paths: [fixture], cwd: REPO_ROOT, factsFiles: [out(1), path.join(temp, "garbled.jsonl")] })).rejects.toThrow(
+      /garbled\.jsonl: line 2 is not a file's facts/,
+    );
+    const older = JSON.parse(lines[0] ?? "") as { version: number };
+    older.version = 1;
+    fs.writeFileSync(path.join(temp, "older.jsonl"), [JSON.stringify(older), ...lines.slice(1)].join("\n"));
+    await expect(runCheck({ paths: [fixture], cwd: REPO_ROOT, factsFiles: [out(1), path.join(temp, "older.jsonl")] })).rejects.toThrow(
+      /older\.jsonl is not an ssot-audit facts file \(version 2\)/,
+    );
+    // Run where no config is found (a CI job in the wrong folder): refused, not an empty report.
+    const bare = fs.mkdtempSync(path.join(temp, "no-config-"));
+    fs.writeFileSync(path.join(bare, "a.py"), "def f():\n    return 1\n");
+    await expect(runCheck({ paths: [bare], cwd: bare, factsFiles: [out(1), out(2)] })).rejects.toThrow(
+      /--facts needs the project's config, and no ssot-audit\.config\.\{json,yaml,yml\} was found at or above/,
+    );
+    await expect(runShard({ paths: [bare], cwd: bare, jobs: 1, shard: { index: 1, count: 2 }, factsOut: path.join(bare, "f.jsonl") })).rejects.toThrow(
+      /--shard needs the project's config/,
+    );
+    expect(fs.readdirSync(bare)).toEqual(["a.py"]);
     fs.writeFileSync(path.join(temp, "cut.jsonl"), lines.slice(0, 2).join("\n"));
     await expect(runCheck({ paths: [fixture], cwd: REPO_ROOT, factsFiles: [out(1), path.join(temp, "cut.jsonl")] })).rejects.toThrow(
       /truncated/,

@@ -87,6 +87,9 @@ export interface CheckFallbackFlags extends Pick<DiscoverFlags, "config" | "quie
   output?: string | string[];
   baseline?: string;
   changedSince?: string;
+  /** `--facts` / `--shard`: only an audit merges or writes shard facts. */
+  facts?: string[];
+  shard?: unknown;
 }
 
 const asList = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -94,11 +97,12 @@ const asList = (v: string | string[] | undefined): string[] => (v === undefined 
 /**
  * DESIGN: "With no config, the main command runs discovery." Runs discovery instead of the audit
  * when there is no `--config` and no config file from the first path upward, unless the run asks
- * for something only an audit gives (a baseline, changed files, a format discovery has not).
+ * for something only an audit gives (a baseline, changed files, shard facts, a format discovery
+ * has not).
  * Returns the exit code (0), or undefined when the audit should run.
  */
 export async function discoverWithoutConfig(paths: string[], flags: CheckFallbackFlags): Promise<number | undefined> {
-  if (flags.config || flags.baseline || flags.changedSince) return undefined;
+  if (flags.config || flags.baseline || flags.changedSince || flags.facts || flags.shard) return undefined;
   const first = path.resolve(process.cwd(), paths[0] ?? ".");
   if (!fs.existsSync(first) || findConfig(first)) return undefined;
   const formats = asList(flags.format);
