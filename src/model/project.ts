@@ -665,23 +665,18 @@ class Memo {
 
   /** The map of the entries whose key starts with `kind, a, b` (created empty on first use). */
   slot(kind: string, a: string, b: string): Map<string, Value> {
-    let byA = this.root.get(kind);
-    if (!byA) {
-      byA = new Map();
-      this.root.set(kind, byA);
-    }
-    let byB = byA.get(a);
-    if (!byB) {
-      byB = new Map();
-      byA.set(a, byB);
-    }
-    let slot = byB.get(b);
-    if (!slot) {
-      slot = new Map();
-      byB.set(b, slot);
-    }
-    return slot;
+    return child(child(child(this.root, kind), a), b);
   }
+}
+
+/** The map under `key` in `parent`, created empty on first use. */
+function child<V>(parent: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let map = parent.get(key);
+  if (!map) {
+    map = new Map();
+    parent.set(key, map);
+  }
+  return map;
 }
 
 /** The key of a call site in `ProjectModel.setCallTargets`: file and callee span (`a.b().c` and `a.b` start alike). */
