@@ -47,7 +47,8 @@ export function bodyShape(tokens: readonly string[]): BodyShape {
   return bodyShapeOfIds(tokens.map(shapeTokenId));
 }
 
-const shingleSet = new Set<number>();
+/** Scratch space for one body's shingle hashes (grown as needed; bodies are shaped one at a time per thread). */
+let shingleBuffer = new Uint32Array(4096);
 
 /**
  * Builds the body shape from a normalized token sequence given as token ids (`shapeTokenId`): AST
@@ -73,22 +74,35 @@ export function bodyShapeOfIds(ids: ArrayLike<number>): BodyShape {
   const hash = hex8(fmix(h1 ^ n)) + hex8(fmix(h2));
   const minhash: number[] = [];
   if (n >= SHINGLE) {
-    const shingles = shingleSet;
-    shingles.clear();
+    const count = n - SHINGLE + 1;
+    if (shingleBuffer.length < count) shingleBuffer = new Uint32Array(Math.max(count, 2 * shingleBuffer.length));
     let a = (ids[0] ?? 0) >>> 0;
     let b = (ids[1] ?? 0) >>> 0;
     let c = (ids[2] ?? 0) >>> 0;
     for (let i = SHINGLE - 1; i < n; i++) {
       const d = (ids[i] ?? 0) >>> 0;
-      shingles.add(fmix(Math.imul(fmix(Math.imul(a, 0x01000193) ^ b) ^ c, 0x01000193) ^ d));
+      shingleBuffer[i - SHINGLE + 1] = fmix(Math.imul(fmix(Math.imul(a, 0x01000193) ^ b) ^ c, 0x01000193) ^ d);
       a = b;
       b = c;
       c = d;
     }
+    // The set of shingles, as a sorted run with its repeats skipped: cheaper than a Set.
+    const shingles = shingleBuffer.subarray(0, count).sort();
     const mins = new Uint32Array(MINHASH_SLOTS).fill(0xffffffff);
-    for (const s of shingles) {
+    let previous = -1;
+    for (let j = 0; j < count; j++) {
+      const s = shingles[j] ?? 0;
+      if (s === previous) continue;
+      previous = s;
       for (let slot = 0; slot < MINHASH_SLOTS; slot++) {
-        const v = fmix(s ^ (SEEDS[slot] ?? 0));
+        // fmix(s ^ SEEDS[slot]), inlined: this loop is most of the time spent shaping a project.
+        let v = s ^ (SEEDS[slot] ?? 0);
+        v ^= v >>> 16;
+        v = Math.imul(v, 0x85ebca6b);
+        v ^= v >>> 13;
+        v = Math.imul(v, 0xc2b2ae35);
+        v ^= v >>> 16;
+        v >>>= 0;
         if (v < (mins[slot] ?? 0)) mins[slot] = v;
       }
     }
