@@ -80,7 +80,10 @@ export class ProjectModel {
   readonly files = new Map<string, FileEntry>();
   private readonly pythonModules = new Map<string, string>();
   private readonly indexes = new Map<string, FileIndex>();
-  private readonly suffixCache = new Map<string, string | undefined>();
+  /** Project modules whose dotted name ends with `.name`, by name (the scan is over every module). */
+  private readonly suffixHits = new Map<string, readonly string[]>();
+  /** The pick among several suffix hits, by `name\0importer`. */
+  private readonly suffixPicks = new Map<string, string | undefined>();
   private readonly memo = new Memo();
   /** Per file: every name with a single-name binding or an import in some scope (see `aliasChains`). */
   private readonly aliasRoots = new Map<string, Set<string>>();
@@ -189,19 +192,22 @@ export class ProjectModel {
     if (!moduleName) return undefined;
     const exact = this.pythonModules.get(moduleName);
     if (exact) return exact;
-    const key = `${moduleName}\0${importer ?? ""}`;
-    if (this.suffixCache.has(key)) return this.suffixCache.get(key);
-    const suffix = `.${moduleName}`;
-    const hits: string[] = [];
-    for (const [name, file] of this.pythonModules) if (name.endsWith(suffix)) hits.push(file);
-    let found: string | undefined;
-    if (hits.length === 1) found = hits[0];
-    else if (hits.length > 1 && importer) {
-      // Prefer the candidate sharing the longest leading path with the importer.
-      const score = (f: string) => commonPrefixLength(f.split("/"), importer.split("/"));
-      found = [...hits].sort((a, b) => score(b) - score(a) || a.localeCompare(b))[0];
+    let hits = this.suffixHits.get(moduleName);
+    if (!hits) {
+      const suffix = `.${moduleName}`;
+      const found: string[] = [];
+      for (const [name, file] of this.pythonModules) if (name.endsWith(suffix)) found.push(file);
+      hits = found;
+      this.suffixHits.set(moduleName, hits);
     }
-    this.suffixCache.set(key, found);
+    if (hits.length <= 1) return hits[0];
+    if (!importer) return undefined;
+    const key = `${moduleName}\0${importer}`;
+    if (this.suffixPicks.has(key)) return this.suffixPicks.get(key);
+    // Prefer the candidate sharing the longest leading path with the importer.
+    const score = (f: string) => commonPrefixLength(f.split("/"), importer.split("/"));
+    const found = [...hits].sort((a, b) => score(b) - score(a) || a.localeCompare(b))[0];
+    this.suffixPicks.set(key, found);
     return found;
   }
 

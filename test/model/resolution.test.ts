@@ -141,6 +141,27 @@ describe("resolution of patterns written differently", () => {
     expect(await findings({ ...PY_MAIL, "app/wrap.py": code })).toEqual([["duplicate-implementation", "app/wrap.py", 1, "certain"]]);
   });
 
+  it("resolves a module found under several src roots to the importer's own copy", async () => {
+    const use = "from app.old import send_email_old\n\n\ndef f(to):\n    send_email_old(to)\n";
+    expect(
+      await findings({
+        "ssot-audit.config.yaml": "concepts:\n  mail:\n    canonical: services/a/src/app/mail.py::send_email\n",
+        "services/a/src/app/__init__.py": "",
+        "services/a/src/app/mail.py": "def send_email(to):\n    return 1\n",
+        "services/a/src/app/old.py": "def send_email_old(to):\n    print(to)\n    return 0\n",
+        "services/a/src/app/use.py": use,
+        "services/b/src/app/__init__.py": "",
+        "services/b/src/app/old.py": "def unrelated(to):\n    return 2\n",
+        "services/b/src/app/use.py": use,
+      }),
+    ).toEqual([
+      ["duplicate-implementation", "services/a/src/app/old.py", 1, "certain"],
+      ["non-canonical-call", "services/a/src/app/use.py", 5, "certain"],
+      // Resolved to b's own app/old.py, which has no such function: only its name matches.
+      ["non-canonical-call", "services/b/src/app/use.py", 5, "likely"],
+    ]);
+  });
+
   it("matches deprecated modules through src layouts, relative imports and TS folders", async () => {
     const py = "from ..legacy.gateway import send_email_old\nfrom .. import legacy\nfrom ..mail import send_email\n";
     const { report } = await checkProject({
