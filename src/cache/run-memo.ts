@@ -32,7 +32,7 @@ export interface RunMemoInput {
   skipped: readonly { file: string; reason: string }[];
   inlineIgnore: boolean;
   baseline?: { rel: string; hash: string };
-  /** SHA-1 of the root's `tsconfig.json`, when there is one (the TypeScript checker reads it). */
+  /** The root's `tsconfig.json` and the configs it extends, each `path:sha1` (one per line), when there is one (the TypeScript checker reads them). */
   tsconfig?: string;
   /** How the stored report was enriched beyond the analysis (`fixes` for SARIF), if it was. */
   variant?: string;

@@ -22,7 +22,7 @@ import { prepareCache } from "../cache/store.js";
 import { readRunMemo, runMemoKey, writeRunMemo } from "../cache/run-memo.js";
 import { hashSourceSync } from "../files/read.js";
 import { printable } from "../util/terminal.js";
-import { type TypeCheckOptions, applyTypedCallTargets, projectTsconfig } from "./typed-calls.js";
+import { type TypeCheckOptions, applyTypedCallTargets, projectTsconfig, tsconfigInputs } from "./typed-calls.js";
 
 export interface CheckOptions extends ProjectOptions {
   /** Apply inline `ssot-audit-ignore` comments (default true; false: `--no-inline-ignore`). */
@@ -159,13 +159,13 @@ async function memoKeyFor(
     if (!("hash" in read)) return undefined;
     baseline = { rel: toPosix(path.relative(loaded.rootDir, abs)), hash: read.hash };
   }
-  // The type checker reads the root's tsconfig.json (`engine/typed-calls.ts`).
+  // The type checker reads the root's tsconfig.json and what it extends (`engine/typed-calls.ts`).
   let tsconfig: string | undefined;
   const tsconfigFile = projectTsconfig(loaded.rootDir);
   if (tsconfigFile) {
-    const read = hashSourceSync(tsconfigFile);
-    if (!("hash" in read)) return undefined;
-    tsconfig = read.hash;
+    const inputs = tsconfigInputs(loaded.rootDir, tsconfigFile);
+    if (!inputs) return undefined;
+    tsconfig = inputs.map((i) => `${i.rel}:${i.hash}`).join("\n");
   }
   const key = runMemoKey({
     salt: analysisSalt({ parseBudgetMs: loaded.config.parseBudgetMs }),

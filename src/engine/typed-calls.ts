@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { CallSite } from "../facts/types.js";
+import { isInside, toPosix } from "../files/paths.js";
 import { readSourceSync } from "../files/read.js";
 import { type TypedCallQuery, resolveTypedCalls } from "../languages/typescript/checker.js";
 import type { ConceptAnalyzer } from "../model/concepts.js";
@@ -29,6 +30,102 @@ export function projectTsconfig(rootDir: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A tsconfig file the type checker reads, and its content hash. */
+export interface TsconfigInput {
+  /** Root-relative `/` path. */
+  rel: string;
+  hash: string;
+}
+
+/**
+ * The files whose content decides what the type checker sees of the project's configuration:
+ * the root's `tsconfig.json` and, in order, every config it `extends` (transitively) that the
+ * checker may read — inside the root and outside `node_modules`, like its config host
+ * (`languages/typescript/checker.ts`). The run memo is keyed by them: a `paths` alias moved into
+ * a `tsconfig.base.json` changes the report like one in `tsconfig.json`. Undefined when one of
+ * them exists but cannot be read (the caller then does not trust a memoized report).
+ */
+export function tsconfigInputs(rootDir: string, tsconfigFile: string): TsconfigInput[] | undefined {
+  const inputs: TsconfigInput[] = [];
+  const seen = new Set<string>();
+  const visit = (file: string, depth: number): boolean => {
+    if (seen.has(file) || depth > 16) return true;
+    seen.add(file);
+    const read = readSourceSync(file);
+    if (!("text" in read)) return false;
+    inputs.push({ rel: toPosix(path.relative(rootDir, file)), hash: read.hash });
+    for (const entry of tsconfigExtends(read.text)) {
+      const target = extendedConfigFile(rootDir, path.dirname(file), entry);
+      if (target && !visit(target, depth + 1)) return false;
+    }
+    return true;
+  };
+  return visit(path.resolve(tsconfigFile), 0) ? inputs : undefined;
+}
+
+/** The `extends` entries of a tsconfig's text (JSON with comments), as written; [] when it has none. */
+export function tsconfigExtends(text: string): string[] {
+  const code = withoutJsonComments(text);
+  const match = /"extends"\s*:\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])/.exec(code);
+  if (!match?.[1]) return [];
+  const entries: string[] = [];
+  for (const literal of match[1].match(/"(?:[^"\\]|\\.)*"/g) ?? []) {
+    try {
+      const value: unknown = JSON.parse(literal);
+      if (typeof value === "string" && value !== "") entries.push(value);
+    } catch {
+      // Not a JSON string: the checker cannot read it either.
+    }
+  }
+  return entries;
+}
+
+/**
+ * The file a relative `extends` entry names, as TypeScript finds it (the path, else the path
+ * with `.json`), when the checker may read it; undefined for packages (node_modules) and
+ * anything outside the root.
+ */
+function extendedConfigFile(rootDir: string, fromDir: string, entry: string): string | undefined {
+  if (!/^(\.{1,2}([\\/]|$)|[\\/])/.test(entry) && !path.isAbsolute(entry)) return undefined;
+  const base = path.resolve(fromDir, entry);
+  const candidates = base.endsWith(".json") ? [base] : [base, `${base}.json`];
+  for (const candidate of candidates) {
+    if (!isInside(rootDir, candidate) || /(^|[\\/])node_modules([\\/]|$)/.test(path.relative(rootDir, candidate))) return undefined;
+    try {
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // Try the next form.
+    }
+  }
+  return undefined;
+}
+
+/** JSON-with-comments text with its `//` and `/* … *\/` comments blanked out (strings kept). */
+function withoutJsonComments(text: string): string {
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else if (ch === "/" && text[i + 1] === "/") {
+      const end = text.indexOf("\n", i);
+      i = end < 0 ? text.length : end;
+    } else if (ch === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      i = end < 0 ? text.length : end + 2;
+      out += " ";
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return out;
 }
 
 /**
