@@ -117,7 +117,8 @@ export async function runCheckReport(options: CheckOptions, { useMemo = true, en
     warnings++;
     options.warn?.(m);
   };
-  const analysis = await runCheck({ ...options, warn });
+  // The memo's key hashed every file: cache hits need not be read again.
+  const analysis = await runCheck({ ...options, warn, ...(memo ? { knownHashes: memo.hashes } : {}) });
   await enrich?.apply(analysis);
   if (memo && warnings === memo.notes.length + analysis.report.skipped.length) writeRunMemo(memo.cache, memo.key, analysis.report);
   return { report: analysis.report, rootDir: analysis.project.loaded.rootDir, analysis };
@@ -137,7 +138,7 @@ export interface ReportOptions {
 async function memoKeyFor(
   options: CheckOptions,
   variant: string | undefined,
-): Promise<{ key: string; cache: CacheConfig; rootDir: string; notes: string[] } | undefined> {
+): Promise<{ key: string; cache: CacheConfig; rootDir: string; notes: string[]; hashes: Map<string, string> } | undefined> {
   // Warnings about the config (printed by the analysis itself on a miss).
   const notes: string[] = [];
   const { loaded, requested } = resolveRequest({ ...options, warn: (m) => notes.push(m) });
@@ -180,7 +181,7 @@ async function memoKeyFor(
     ...(tsconfig ? { tsconfig } : {}),
     ...(variant ? { variant } : {}),
   });
-  return { key, cache: prepared.config, rootDir: loaded.rootDir, notes };
+  return { key, cache: prepared.config, rootDir: loaded.rootDir, notes, hashes: new Map(files.map((f) => [f.rel, f.hash])) };
 }
 
 /** Assembles the versioned report from the analysis. */

@@ -74,6 +74,8 @@ export interface ExtractAllOptions {
   keepIndexed?: readonly string[];
   /** Old-generation heap limit of each worker, MB (default WORKER_HEAP_MB; tests lower it). */
   workerHeapMb?: number;
+  /** Content hashes just computed, by root-relative path (see `ProjectOptions.knownHashes`). */
+  knownHashes?: ReadonlyMap<string, string>;
 }
 
 export type Outcome = { facts: FileFacts } | { skipped: string } | undefined;
@@ -179,6 +181,7 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
     options: opts.options,
     cache: opts.cache ?? null,
     ...(cacheIndex && useIndex ? { cached: batch.map((i) => cacheIndex.get((sources[i] as SourceFile).rel) ?? null) } : {}),
+    ...(cacheIndex && useIndex && opts.knownHashes ? { hashes: batch.map((i) => opts.knownHashes?.get((sources[i] as SourceFile).rel) ?? null) } : {}),
   });
 
   /** Extracts (in-process, ignoring the cache index) the files whose cached facts did not decode. */

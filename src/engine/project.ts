@@ -35,6 +35,12 @@ export interface ProjectOptions {
   minFilesForPool?: number;
   /** Old-generation heap limit of each worker thread, MB (tests lower it to exercise the fallback). */
   workerHeapMb?: number;
+  /**
+   * Content hashes of the project's files computed moments ago (the run memo's key), by
+   * root-relative path: a file whose facts cache entry has that hash is served from the cache
+   * without being read again.
+   */
+  knownHashes?: ReadonlyMap<string, string>;
   /** Merge these shard facts files (`--facts`) instead of discovering and extracting files. */
   factsFiles?: string[];
 }
@@ -136,7 +142,7 @@ export interface ExtractedFile {
 export async function extractSources(
   sources: readonly SourceFile[],
   loaded: LoadedConfig,
-  options: Pick<ProjectOptions, "cwd" | "jobs" | "cache" | "cacheLocation" | "onProgress" | "warn" | "minFilesForPool" | "workerHeapMb">,
+  options: Pick<ProjectOptions, "cwd" | "jobs" | "cache" | "cacheLocation" | "onProgress" | "warn" | "minFilesForPool" | "workerHeapMb" | "knownHashes">,
   /** Other project files, whose cache entries stay (see `ExtractAllOptions.keepIndexed`). */
   keepIndexed: readonly string[] = [],
 ): Promise<{ files: ExtractedFile[]; skipped: { file: string; reason: string }[]; stats: ExtractionStats }> {
@@ -150,7 +156,7 @@ export async function extractSources(
   }
   const { outcomes, stats } = await extractAll(sources, {
     options: { parseBudgetMs: loaded.config.parseBudgetMs },
-    ...(cache ? { cache, keepIndexed } : {}),
+    ...(cache ? { cache, keepIndexed, ...(options.knownHashes ? { knownHashes: options.knownHashes } : {}) } : {}),
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.minFilesForPool !== undefined ? { minFilesForPool: options.minFilesForPool } : {}),

@@ -26,6 +26,11 @@ export interface BatchTask {
   cache: CacheConfig | null;
   /** The cache index's entry of each file (same order as `files`), null when it has none. */
   cached?: (CacheEntry | null)[];
+  /**
+   * Each file's content hash when the main thread has just computed it (same order as `files`):
+   * a file whose cache entry has that hash is served without reading it again.
+   */
+  hashes?: (string | null)[];
 }
 
 export type FileResult =
@@ -119,7 +124,12 @@ async function processFile(
   task: BatchTask,
   store: PackStore | undefined,
   cachedEntry: CacheEntry | undefined,
+  knownHash: string | undefined,
 ): Promise<{ result: FileResult; toStore?: { hash: string; encoded: string } }> {
+  if (task.mode === "extract" && knownHash !== undefined && cachedEntry) {
+    const cached = store?.read(cachedEntry, knownHash);
+    if (cached !== undefined) return { result: { kind: "facts", encoded: cached, hit: true, entry: cachedEntry } };
+  }
   const read = readSourceSync(file.path);
   if ("skip" in read) return { result: { kind: "skipped", reason: read.skip } };
   if (task.mode === "parse") {
@@ -160,7 +170,7 @@ export async function runBatch(task: BatchTask): Promise<BatchResult> {
   const pending: { index: number; hash: string; encoded: string }[] = [];
   for (let i = 0; i < task.files.length; i++) {
     const file = task.files[i] as FileTask;
-    const { result, toStore } = await processFile(file, task, store, task.cached?.[i] ?? undefined);
+    const { result, toStore } = await processFile(file, task, store, task.cached?.[i] ?? undefined, task.hashes?.[i] ?? undefined);
     results.push(result);
     if (toStore) pending.push({ index: i, ...toStore });
   }

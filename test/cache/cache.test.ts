@@ -238,6 +238,28 @@ describe("the cache in a run", () => {
     expect(third.project.stats).toMatchObject({ parsed: 0, cacheHits: first.project.entries.length });
   });
 
+  it("serves a file whose content hash was just computed (the run memo's key) without reading it again", async () => {
+    const root = path.join(temp, "known-hashes");
+    fs.cpSync(path.join(REPO_ROOT, fixture), root, { recursive: true });
+    const dir = path.join(temp, "known-hashes-cache");
+    const first = await runCheck({ paths: ["."], cwd: root, jobs: 1, cacheLocation: dir });
+    const hashes = new Map(first.project.entries.map((e) => [e.facts.file, e.facts.hash]));
+    const all = first.project.entries.length;
+    // Changed on disk after its hash was taken: a run that trusts the hash serves the cached facts…
+    const changed = first.project.entries.find((e) => e.facts.language === "python" && e.reported)?.facts.file as string;
+    fs.appendFileSync(path.join(root, changed), "\n\ndef added_later():\n    return 1\n");
+    const trusted = await runCheck({ paths: ["."], cwd: root, jobs: 1, cacheLocation: dir, knownHashes: hashes });
+    expect(trusted.project.stats).toMatchObject({ parsed: 0, cacheHits: all });
+    expect(trusted.project.entries.find((e) => e.facts.file === changed)?.facts.definitions.map((d) => d.name)).not.toContain("added_later");
+    // …one whose known hash for it is another reads and extracts it (and caches it: a later run hits).
+    const fresh = await runCheck({ paths: ["."], cwd: root, jobs: 1, cacheLocation: dir, knownHashes: new Map([...hashes, [changed, "0".repeat(40)]]) });
+    expect(fresh.project.stats).toMatchObject({ parsed: 1, cacheHits: all - 1 });
+    expect(fresh.project.entries.find((e) => e.facts.file === changed)?.facts.definitions.map((d) => d.name)).toContain("added_later");
+    const later = await runCheck({ paths: ["."], cwd: root, jobs: 1, cacheLocation: dir });
+    expect(later.project.stats).toMatchObject({ parsed: 0, cacheHits: all });
+    expect(later.report.findings).toEqual(fresh.report.findings);
+  });
+
   it("survives two CLI runs at once on one cache folder, with identical reports", async () => {
     const dir = path.join(temp, "concurrent-cache");
     const run = () =>
