@@ -17,7 +17,7 @@
  */
 import { EMPTY_LIST, type StringPool } from "../facts/intern.js";
 import { LineIndex, LineStarts } from "../util/line-index.js";
-import { factClass, spanEndField, spanStartField } from "./decoded-fact.js";
+import { type FactClass, factClass, generated, spanEndField, spanStartField } from "./decoded-fact.js";
 import type {
   Binding,
   BodyShape,
@@ -31,6 +31,7 @@ import type {
   ImportFact,
   Param,
   ParseErrorFact,
+  Range,
   Reference,
   Span,
   Suppression,
@@ -85,7 +86,35 @@ function compileEncoder(names: readonly string[], kinds: readonly Kind[]): FactE
     return `v = o.${name}; if (v !== undefined) { m |= ${1 << i}; out.push(${value}); }`;
   });
   const body = ["const out = [0]; let m = 0; let v;", ...steps, "out[0] = m; return out;"].join("\n");
-  return new Function("nested", `return function encode(o, x) {\n${body}\n};`)(nested) as FactEncoder;
+  return generated(
+    () => new Function("nested", `return function encode(o, x) {\n${body}\n};`)(nested) as FactEncoder,
+    () => interpretedEncoder(names, kinds),
+  );
+}
+
+/** What `compileEncoder` generates, as a loop over the fields (where code cannot be generated). */
+function interpretedEncoder(names: readonly string[], kinds: readonly Kind[]): FactEncoder {
+  return (o, x) => {
+    const fact = o as Record<string, unknown>;
+    const out: unknown[] = [0];
+    let mask = 0;
+    names.forEach((name, i) => {
+      const v = fact[name];
+      if (v === undefined) return;
+      mask |= 1 << i;
+      const kind = kinds[i] as Kind;
+      if (kind === "raw") out.push(v);
+      else if (kind === "str") out.push(x.str(v as string));
+      else if (kind === "strs") out.push(x.strs(v as string[]));
+      else if (kind === "paths") out.push(x.paths(v as string[][]));
+      else if (kind === "span") out.push(x.span(v as Span));
+      else if (kind === "ranges") out.push(x.ranges(v as Range[]));
+      else if (Array.isArray(kind)) out.push(x.list(v as object[], kind[0].encode));
+      else out.push(kind.encode(v as object, x));
+    });
+    out[0] = mask;
+    return out;
+  };
 }
 
 /**
@@ -115,7 +144,40 @@ function compileDecoder(names: readonly string[], kinds: readonly Kind[]): FactD
     ...steps,
     "return o;",
   ].join("\n");
-  return new Function("Fact", "nested", `return function decode(a, d) {\n${body}\n};`)(Fact, nested) as FactDecoder;
+  return generated(
+    () => new Function("Fact", "nested", `return function decode(a, d) {\n${body}\n};`)(Fact, nested) as FactDecoder,
+    () => interpretedDecoder(names, kinds, Fact),
+  );
+}
+
+/** What `compileDecoder` generates, as a loop over the fields (where code cannot be generated). */
+function interpretedDecoder(names: readonly string[], kinds: readonly Kind[], Fact: FactClass): FactDecoder {
+  return (a, d) => {
+    if (!Array.isArray(a)) throw new Error("malformed facts: expected a fact");
+    const mask = a[0] as number;
+    let j = 1;
+    const o = new Fact(d.lines);
+    names.forEach((name, i) => {
+      if ((mask & (1 << i)) === 0) return;
+      const v: unknown = a[j++];
+      const kind = kinds[i] as Kind;
+      if (kind === "span") {
+        if (!Array.isArray(v)) throw new Error("malformed facts: span");
+        if (v.length === 6) o[spanStartField(name)] = d.fullSpan(v as number[]);
+        else {
+          o[spanStartField(name)] = v[0] ?? 0;
+          o[spanEndField(name)] = v[1] ?? 0;
+        }
+      } else if (kind === "raw") o[name] = v;
+      else if (kind === "str") o[name] = d.str(v);
+      else if (kind === "strs") o[name] = d.strs(v);
+      else if (kind === "paths") o[name] = d.paths(v);
+      else if (kind === "ranges") o[name] = d.ranges(v);
+      else if (Array.isArray(kind)) o[name] = d.list(v, kind[0].decode);
+      else o[name] = kind.decode(v, d);
+    });
+    return o;
+  };
 }
 
 const SHAPE = schema<BodyShape>({ size: "raw", hash: "raw", minhash: "raw" });

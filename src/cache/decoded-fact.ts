@@ -28,6 +28,20 @@ export const spanStartField = (name: string): string => `$${name}`;
 export const spanEndField = (name: string): string => `$${name}End`;
 
 /**
+ * Compiles generated source with `new Function`, or, where code generation from strings is
+ * disallowed (`node --disallow-code-generation-from-strings`, some embedders), returns
+ * `fallback()`: equivalent code that is slower but needs no compiler.
+ */
+export function generated<T>(compile: () => T, fallback: () => T): T {
+  try {
+    return compile();
+  } catch (error) {
+    if (error instanceof EvalError) return fallback();
+    throw error;
+  }
+}
+
+/**
  * A class for facts with these fields, of which `spanFields` are spans.
  *
  * The constructor is generated: V8 sizes a constructor's objects from the `this.x =` assignments
@@ -39,7 +53,14 @@ export function factClass(names: readonly string[], spanFields: ReadonlySet<stri
   for (const field of stored) if (!IDENTIFIER.test(field)) throw new Error(`internal: fact field ${field} is not an identifier`);
   // Built from the schemas' field names only (checked above), never from analysed input.
   const body = [...(spanFields.size > 0 ? ["this.$lines = lines;"] : []), ...stored.map((f) => `this.${f} = undefined;`)].join(" ");
-  const Fact = new Function("lines", body) as FactClass;
+  const Fact = generated(
+    () => new Function("lines", body) as FactClass,
+    () =>
+      function (this: Record<string, unknown>, lines: LineStarts) {
+        if (spanFields.size > 0) this.$lines = lines;
+        for (const field of stored) this[field] = undefined;
+      } as unknown as FactClass,
+  );
   for (const name of spanFields) {
     const startField = spanStartField(name);
     const endField = spanEndField(name);
