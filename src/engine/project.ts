@@ -23,7 +23,7 @@ export interface ProjectOptions {
   ignoreConfig?: boolean;
   /** Diagnostics for stderr (never the report). */
   warn?: (message: string) => void;
-  /** Worker threads for extraction (`--jobs`; default: available parallelism; 1 = in-process). */
+  /** Worker threads for extraction (`--jobs`; default: available parallelism); small projects are extracted in-process. */
   jobs?: number;
   /** Read and write the facts cache (default false here; the CLI turns it on unless `--no-cache`). */
   cache?: boolean;

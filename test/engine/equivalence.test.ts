@@ -31,7 +31,7 @@ async function check(fixture: string, extra: Partial<ProjectOptions> = {}) {
 describe.each(["fixtures/python-broadcast", "fixtures/ts-broadcast"])("%s", (fixture) => {
   const cacheDir = path.join(temp, path.basename(fixture), "cache");
 
-  it("gives identical reports in-process, in a 2-thread pool, cold and warm, and sharded + merged", async () => {
+  it("gives identical reports in-process, in a 1- and a 2-thread pool, cold and warm, and sharded + merged", async () => {
     const base = await check(fixture, { jobs: 1 });
     expect(base.project.stats?.threads).toBe(0);
     expect(base.report.findings.length).toBeGreaterThan(0);
@@ -40,6 +40,11 @@ describe.each(["fixtures/python-broadcast", "fixtures/ts-broadcast"])("%s", (fix
     const pooled = await check(fixture, { jobs: 2, minFilesForPool: 1 });
     expect(pooled.project.stats?.threads).toBe(2);
     expect(comparable(pooled.report)).toEqual(expected);
+
+    // `--jobs 1` on a project big enough for a pool: one worker thread.
+    const oneWorker = await check(fixture, { jobs: 1, minFilesForPool: 1 });
+    expect(oneWorker.project.stats?.threads).toBe(1);
+    expect(comparable(oneWorker.report)).toEqual(expected);
 
     // Workers that run out of their heap limit (here every one, at once): their batches are
     // done on the main thread instead.

@@ -210,7 +210,7 @@ describe("a corrupt cache entry is rebuilt: same report as a cold run, never a s
     const written = new PackStore({ dir: cache, namespace: "" }).writePack(["[2,[],[],[1,7]]", '"facts"']);
     expect(written).toHaveLength(2);
     // In-process and through the pool (the worker sends the entry on; the main thread decodes).
-    for (const jobs of [1, 2]) {
+    for (const pooled of [false, true]) {
       const index = JSON.parse(fs.readFileSync(indexFile(cache), "utf8")) as { files: Record<string, [string, string, number, number, string]> };
       const victims = Object.keys(index.files).sort().slice(0, 2);
       expect(victims).toHaveLength(2);
@@ -220,8 +220,8 @@ describe("a corrupt cache entry is rebuilt: same report as a cold run, never a s
         if (w) index.files[rel] = [hash, w.pack, w.offset, w.length, w.sha1];
       });
       fs.writeFileSync(indexFile(cache), JSON.stringify(index));
-      const healed = await runCheck({ paths: ["."], cwd: root, jobs, minFilesForPool: 1, cacheLocation: cache });
-      expect(healed.project.stats).toMatchObject({ threads: jobs === 1 ? 0 : 2, parsed: victims.length, cacheHits: total - victims.length });
+      const healed = await runCheck({ paths: ["."], cwd: root, jobs: 2, ...(pooled ? { minFilesForPool: 1 } : {}), cacheLocation: cache });
+      expect(healed.project.stats).toMatchObject({ threads: pooled ? 2 : 0, parsed: victims.length, cacheHits: total - victims.length });
       expect(comparable(healed.report)).toEqual(comparable(cold.report));
     }
   });
