@@ -151,7 +151,10 @@ const report = path.join(cacheDir, "report.json");
 const checkArgs = [process.execPath, BIN, "check", corpus, "-f", "json", "-o", report, "--no-progress", "--cache-location", cacheDir, ...jobsArgs];
 const cold = measure("check cold", checkArgs, {
   ok: [0, 1],
-  before: () => fs.rmSync(path.join(cacheDir, "facts"), { recursive: true, force: true }),
+  // Every run cold: no facts and no run memo (which would serve the 2nd run's report).
+  before: () => {
+    for (const dir of ["facts", "runs"]) fs.rmSync(path.join(cacheDir, dir), { recursive: true, force: true });
+  },
 });
 rows.push(["check, cold cache", cold]);
 const warm = measure("check warm", checkArgs, { ok: [0, 1] });
@@ -189,7 +192,10 @@ function firstPython(dir) {
 const help = spawnSync(process.execPath, [BIN, "--help"], { encoding: "utf8" }).stdout ?? "";
 let discoverNote = "";
 if (/^\s+discover\b/m.test(help)) {
-  rows.push(["discover, cold cache", measure("discover", [process.execPath, BIN, "discover", corpus, "--format", "json", "--cache-location", path.join(cacheDir, "discover"), ...jobsArgs], { ok: [0, 1] })]);
+  const discoverCache = path.join(cacheDir, "discover");
+  const discoverArgs = [process.execPath, BIN, "discover", corpus, "--format", "json", "--cache-location", discoverCache, ...jobsArgs];
+  const before = () => fs.rmSync(discoverCache, { recursive: true, force: true });
+  rows.push(["discover, cold cache", measure("discover", discoverArgs, { ok: [0, 1], before })]);
 } else discoverNote = "discover: skipped (no `discover` command in this build)";
 
 let jscpdNote = "";

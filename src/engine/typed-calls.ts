@@ -65,13 +65,16 @@ export function tsconfigInputs(rootDir: string, tsconfigFile: string): TsconfigI
   return visit(path.resolve(tsconfigFile), 0) ? inputs : undefined;
 }
 
-/** The `extends` entries of a tsconfig's text (JSON with comments), as written; [] when it has none. */
+/**
+ * The `extends` entries of a tsconfig's text (JSON with comments), as written; [] when it has
+ * none. Every `"extends"` key counts, nested ones too: one too many only keys the memo on one
+ * more file.
+ */
 export function tsconfigExtends(text: string): string[] {
   const code = withoutJsonComments(text);
-  const match = /"extends"\s*:\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])/.exec(code);
-  if (!match?.[1]) return [];
   const entries: string[] = [];
-  for (const literal of match[1].match(/"(?:[^"\\]|\\.)*"/g) ?? []) {
+  const values = [...code.matchAll(/"extends"\s*:\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])/g)].map((m) => m[1] ?? "");
+  for (const literal of values.flatMap((v) => v.match(/"(?:[^"\\]|\\.)*"/g) ?? [])) {
     try {
       const value: unknown = JSON.parse(literal);
       if (typeof value === "string" && value !== "") entries.push(value);
