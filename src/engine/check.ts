@@ -5,7 +5,7 @@ import { ConfigError } from "../config/errors.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { ResolvedConcept } from "../config/schema.js";
 import { didYouMean } from "../config/validate.js";
-import { type ConceptAnalysis, ConceptAnalyzer } from "../model/concepts.js";
+import { type ConceptAnalysis, ConceptAnalyzer, analyzeAll } from "../model/concepts.js";
 import type { ProjectModel } from "../model/project.js";
 import { toPosix } from "../files/paths.js";
 import { changedFiles } from "../git/changed.js";
@@ -56,7 +56,7 @@ export function analyzeConcepts(project: Project, options: AnalyzeOptions = {}):
     return new ConceptAnalyzer(model, concept.id, concept, canonical);
   });
   if (options.typeCheck !== false) applyTypedCallTargets(model, loaded.rootDir, analyzers, options);
-  return analyzers.map((a) => a.analyze());
+  return analyzeAll(model, analyzers);
 }
 
 /**

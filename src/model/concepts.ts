@@ -4,7 +4,7 @@ import type { ResolvedConcept as ConceptConfig } from "../config/schema.js";
 import { shapeSimilarity } from "../util/shape.js";
 import { normalizeName } from "../util/names.js";
 import { type SinkPattern, matchesSinkPrefix, parseSinkPattern } from "../util/sink-pattern.js";
-import type { ProjectModel } from "./project.js";
+import type { FactAliases, ProjectModel } from "./project.js";
 import { type DefRef, type FileEntry, type Value, defKey } from "./types.js";
 
 /** Minimum estimated body similarity for a differently named definition to count as a clone. */
@@ -86,6 +86,93 @@ interface SideItem {
   reaches?: FallbackTarget;
 }
 
+/**
+ * A call or reference inside some fallback side of a file, with what every concept asks of it
+ * and no concept changes: its normalized last name, its alias chains, and (resolved when first
+ * asked) what it denotes. Built once per file for all concepts (`analyzeAll`).
+ */
+interface SideCandidate {
+  start: number;
+  end: number;
+  chain: readonly string[];
+  aliases: readonly (readonly string[])[];
+  /** The last segment without `()`. */
+  last: string;
+  key: string;
+  legacy: boolean;
+  call?: CallSite;
+  reference?: Reference;
+  callee?: Value;
+  result?: Value;
+  path?: Value;
+}
+
+/** A file's side candidates (`SideCandidate`), and the test for "inside some fallback side". */
+interface FileSides {
+  candidates: SideCandidate[];
+  covered: (start: number, end: number) => boolean;
+}
+
+/**
+ * Runs every concept's analysis. The passes that look at every call and reference of a file
+ * (fallback sides, sink uses) run once per file for all concepts, sharing what does not depend
+ * on the concept (`SideCandidate`, alias chains); a project's analysis then grows with its facts
+ * plus, per concept, only the matching itself.
+ */
+export function analyzeAll(model: ProjectModel, analyzers: readonly ConceptAnalyzer[]): ConceptAnalysis[] {
+  const started = analyzers.map((a) => a.begin());
+  const fallbacks = analyzers.map((): FallbackHit[] => []);
+  const sinkUses = analyzers.map((): SinkUse[] => []);
+  // Alias chains only serve sink matching.
+  const anySinks = analyzers.some((a) => a.hasSinks);
+  for (const [file, entry] of model.files) {
+    const wanted = analyzers.map((a) => a.covers(entry));
+    if (!wanted.includes(true)) continue;
+    const aliases = anySinks ? model.factAliasChains(file) : NO_FACT_ALIASES;
+    let sides: FileSides | undefined;
+    analyzers.forEach((a, k) => {
+      if (!wanted[k]) return;
+      if (entry.facts.fallbacks.length > 0) {
+        sides ??= fileSides(entry, aliases);
+        fallbacks[k]?.push(...a.fallbacksIn(file, entry, sides, (started[k] as ConceptStart).nameKeys));
+      }
+      sinkUses[k]?.push(...a.sinkUsesIn(file, entry, aliases));
+    });
+  }
+  return analyzers.map((a, k) => a.finish(started[k] as ConceptStart, fallbacks[k] ?? [], sinkUses[k] ?? []));
+}
+
+const NO_FACT_ALIASES: FactAliases = { calls: [], references: [] };
+
+/** The side candidates of a file with fallback sites. */
+function fileSides(entry: FileEntry, aliases: FactAliases): FileSides {
+  const facts = entry.facts;
+  // Only items inside some side of some fallback site can matter (see fallbackTargets); skip
+  // the others before any resolution (most of a file, and most of the cost).
+  const covered = sideCoverage(facts.fallbacks);
+  const candidates: SideCandidate[] = [];
+  const add = (chain: readonly string[], span: Span, chainAliases: readonly (readonly string[])[] | undefined, fact: Pick<SideCandidate, "call" | "reference">) => {
+    if (!covered(span.start, span.end)) return;
+    const lastSegment = chain.at(-1) ?? "";
+    const last = lastSegment.endsWith("()") ? lastSegment.slice(0, -2) : lastSegment;
+    const norm = normalizeName(last);
+    candidates.push({ start: span.start, end: span.end, chain, aliases: chainAliases ?? [], last, key: norm.key, legacy: norm.legacy, ...fact });
+  };
+  facts.calls.forEach((call, i) => {
+    add(call.callee, call.span, aliases.calls[i], { call });
+  });
+  facts.references.forEach((reference, i) => {
+    add(reference.path, reference.span, aliases.references[i], { reference });
+  });
+  return { candidates, covered };
+}
+
+/** What a concept's analysis has before the per-file passes (`ConceptAnalyzer.begin`). */
+interface ConceptStart {
+  nameKeys: Set<string>;
+  calls: ClassifiedCall[];
+}
+
 /** Computes, for one concept, everything the rules report on. Pure: reads only the model. */
 export class ConceptAnalyzer {
   private readonly implByKey = new Map<string, Implementation>();
@@ -141,12 +228,30 @@ export class ConceptAnalyzer {
     return keys;
   }
 
+  /** This concept's analysis alone (`analyzeAll` runs several together). */
   analyze(): ConceptAnalysis {
+    return analyzeAll(this.model, [this])[0] as ConceptAnalysis;
+  }
+
+  /** The analysis up to the per-file passes: implementations, then the classified call sites. */
+  begin(): ConceptStart {
     const nameKeys = this.nameKeys;
     this.prepare(nameKeys);
-    const calls = this.classifyCalls(nameKeys);
-    const fallbacks = this.findFallbacks(nameKeys);
-    const sinkUses = this.findSinkUses();
+    return { nameKeys, calls: this.classifyCalls(nameKeys) };
+  }
+
+  get hasSinks(): boolean {
+    return this.sinks.length > 0;
+  }
+
+  /** Whether the per-file passes look at this file: a production file of the concept's languages. */
+  covers(entry: FileEntry): boolean {
+    return !entry.isTest && this.languages.has(entry.facts.language);
+  }
+
+  /** The analysis, from `begin` and what the per-file passes found. */
+  finish(start: ConceptStart, fallbacks: FallbackHit[], sinkUses: SinkUse[]): ConceptAnalysis {
+    const { nameKeys, calls } = start;
     const deprecatedImports = this.findDeprecatedImports();
     return {
       id: this.id,
@@ -304,17 +409,15 @@ export class ConceptAnalyzer {
 
   // ------------------------------------------------------------ fallbacks
 
-  private findFallbacks(nameKeys: Set<string>): FallbackHit[] {
+  /** The fallback sites of one file (it has some) whose sides reach what they should not. */
+  fallbacksIn(file: string, entry: FileEntry, sides: FileSides, nameKeys: Set<string>): FallbackHit[] {
     const hits: FallbackHit[] = [];
-    for (const [file, entry] of this.files()) {
-      if (entry.facts.fallbacks.length === 0) continue;
-      let items: SideItem[] | undefined;
-      for (const site of entry.facts.fallbacks) {
-        items ??= this.sideItems(file, nameKeys);
-        if (items.length === 0) break;
-        const targets = this.fallbackTargets(items, site);
-        if (targets.length > 0) hits.push({ file, site, targets });
-      }
+    let items: SideItem[] | undefined;
+    for (const site of entry.facts.fallbacks) {
+      items ??= this.sideItems(file, entry, sides, nameKeys);
+      if (items.length === 0) break;
+      const targets = this.fallbackTargets(items, site);
+      if (targets.length > 0) hits.push({ file, site, targets });
     }
     return hits;
   }
@@ -339,29 +442,21 @@ export class ConceptAnalyzer {
     return evaluate(otherBranch, condition ? [condition, ...site.fallback] : site.fallback);
   }
 
-  /** Every call, reference and import of a file, classified against the concept. */
-  private sideItems(file: string, nameKeys: Set<string>): SideItem[] {
-    const facts = this.model.entry(file)?.facts;
-    if (!facts) return [];
+  /** Every call, reference and import inside a fallback side of a file, classified against the concept. */
+  private sideItems(file: string, entry: FileEntry, sides: FileSides, nameKeys: Set<string>): SideItem[] {
     const items: SideItem[] = [];
-    // Only items inside some side of some fallback site can matter (see fallbackTargets); skip
-    // the others before any resolution (most of a file, and most of the cost).
-    const covered = sideCoverage(facts.fallbacks);
-    const classifyPath = (chain: string[], span: Span, enclosing: string | undefined, isCall: boolean, value: () => Value): void => {
-      if (!covered(span.start, span.end)) return;
-      const item: SideItem = { start: span.start, end: span.end, touches: false };
-      const last = chain.at(-1)?.replace(/\(\)$/, "") ?? "";
-      const norm = normalizeName(last);
-      if (nameKeys.has(norm.key)) {
+    for (const c of sides.candidates) {
+      const span = (c.call ?? c.reference)?.span as Span;
+      const item: SideItem = { start: c.start, end: c.end, touches: false };
+      if (nameKeys.has(c.key)) {
         item.touches = true;
         // A legacy-named flag (`flags.notify_legacy`) is not code; a call or a function reference is.
-        if (norm.legacy && (isCall || value().kind === "def")) item.reaches = { kind: "legacy-name", label: last, span };
+        if (c.legacy && (c.call !== undefined || this.sideValue(file, c).kind === "def")) item.reaches = { kind: "legacy-name", label: c.last, span };
       }
-      const sink = this.matchSink(file, chain, enclosing);
+      const sink = this.matchSink(c.chain, c.aliases);
       if (sink) item.reaches ??= { kind: "sink", label: sink, span };
       if (!item.reaches || !item.touches) {
-        const v = value();
-        const verdict = this.judgeValue(v);
+        const verdict = this.judgeValue(this.sideValue(file, c));
         if (verdict === "canonical") item.touches = true;
         else if (verdict) {
           item.touches = true;
@@ -369,19 +464,9 @@ export class ConceptAnalyzer {
         }
       }
       if (item.touches || item.reaches) items.push(item);
-    };
-    for (const call of facts.calls) {
-      classifyPath(call.callee, call.span, call.enclosing, true, () => {
-        const callee = this.model.resolveCallee(file, call);
-        const verdict = this.judgeValue(callee);
-        return verdict ? callee : this.model.callResult(callee);
-      });
     }
-    for (const ref of facts.references) {
-      classifyPath(ref.path, ref.span, ref.enclosing, false, () => this.model.resolvePath(file, ref.path, ref.enclosing));
-    }
-    for (const imp of facts.imports) {
-      if (!covered(imp.span.start, imp.span.end)) continue;
+    for (const imp of entry.facts.imports) {
+      if (!sides.covered(imp.span.start, imp.span.end)) continue;
       const item: SideItem = { start: imp.span.start, end: imp.span.end, touches: false };
       const deprecated = this.deprecatedModuleOf(file, imp);
       const target = this.model.importedFile(file, imp);
@@ -400,6 +485,23 @@ export class ConceptAnalyzer {
       if (item.touches || item.reaches) items.push(item);
     }
     return items.sort((a, b) => a.start - b.start);
+  }
+
+  /**
+   * What a side candidate denotes for this concept: a call's callee when it is the canonical side
+   * or an implementation, else what the call returns; a reference's path. Resolved once per
+   * candidate, whichever concept asks first.
+   */
+  private sideValue(file: string, c: SideCandidate): Value {
+    if (c.call) {
+      c.callee ??= this.model.resolveCallee(file, c.call);
+      if (this.judgeValue(c.callee)) return c.callee;
+      c.result ??= this.model.callResult(c.callee);
+      return c.result;
+    }
+    const reference = c.reference as Reference;
+    c.path ??= this.model.resolvePath(file, reference.path, reference.enclosing);
+    return c.path;
   }
 
   /** Whether a value is the canonical side, a non-canonical implementation, or neither. */
@@ -423,10 +525,11 @@ export class ConceptAnalyzer {
 
   // ------------------------------------------------------------ sinks
 
-  private matchSink(file: string, chain: readonly string[], enclosing: string | undefined): string | undefined {
+  /** The sink a chain, as written or through one of its alias chains (`ProjectModel.factAliasChains`), matches. */
+  private matchSink(chain: readonly string[], aliases: readonly (readonly string[])[] = []): string | undefined {
     if (this.sinks.length === 0) return undefined;
     for (const s of this.sinks) if (matchesSinkPrefix(s.pattern, chain)) return s.text;
-    for (const resolved of this.model.aliasChains(file, chain, enclosing)) {
+    for (const resolved of aliases) {
       for (const s of this.sinks) if (matchesSinkPrefix(s.pattern, resolved)) return s.text;
     }
     return undefined;
@@ -436,31 +539,29 @@ export class ConceptAnalyzer {
    * `E = os.environ` only names the sink (uses of `E` are reported); `token = env.API_TOKEN`
    * reads through it and is a use.
    */
-  private isSinkAliasDefinition(file: string, bindings: readonly Binding[], ref: Reference): boolean {
+  private isSinkAliasDefinition(bindings: readonly Binding[], ref: Reference, aliases: readonly (readonly string[])[] = []): boolean {
     const isAliasValue = bindings.some(
       (b) => b.value.kind === "alias" && ref.span.start >= b.span.start && ref.span.end <= b.span.end && b.value.path.join(".") === ref.path.join("."),
     );
     if (!isAliasValue) return false;
-    const chains = [ref.path, ...this.model.aliasChains(file, ref.path, ref.enclosing)];
+    const chains = [ref.path, ...aliases];
     return this.sinks.some((s) => chains.some((c) => matchesSinkPrefix(s.pattern, c, true)));
   }
 
-  private findSinkUses(): SinkUse[] {
-    if (this.sinks.length === 0) return [];
+  /** The direct uses of the concept's sinks in one file (none in the sinks' owners). */
+  sinkUsesIn(file: string, entry: FileEntry, aliases: FactAliases): SinkUse[] {
+    if (this.sinks.length === 0 || this.isSinkOwner(file)) return [];
     const uses: SinkUse[] = [];
-    for (const [file, entry] of this.files()) {
-      if (this.isSinkOwner(file)) continue;
-      const facts = entry.facts;
-      for (const call of facts.calls) {
-        const pattern = this.matchSink(file, call.callee, call.enclosing);
-        if (pattern) uses.push({ file, span: call.span, chain: call.callee, pattern, isCall: true, ...(call.enclosing ? { enclosing: call.enclosing } : {}) });
-      }
-      for (const ref of facts.references) {
-        const pattern = this.matchSink(file, ref.path, ref.enclosing);
-        if (pattern && this.isSinkAliasDefinition(file, facts.bindings, ref)) continue;
-        if (pattern) uses.push({ file, span: ref.span, chain: ref.path, pattern, isCall: false, ...(ref.enclosing ? { enclosing: ref.enclosing } : {}) });
-      }
-    }
+    const facts = entry.facts;
+    facts.calls.forEach((call, i) => {
+      const pattern = this.matchSink(call.callee, aliases.calls[i]);
+      if (pattern) uses.push({ file, span: call.span, chain: call.callee, pattern, isCall: true, ...(call.enclosing ? { enclosing: call.enclosing } : {}) });
+    });
+    facts.references.forEach((ref, i) => {
+      const pattern = this.matchSink(ref.path, aliases.references[i]);
+      if (pattern && this.isSinkAliasDefinition(facts.bindings, ref, aliases.references[i])) return;
+      if (pattern) uses.push({ file, span: ref.span, chain: ref.path, pattern, isCall: false, ...(ref.enclosing ? { enclosing: ref.enclosing } : {}) });
+    });
     return uses;
   }
 

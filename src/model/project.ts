@@ -590,6 +590,23 @@ export class ProjectModel {
   }
 
   /**
+   * `aliasChains` of every call's callee and every reference's path of a file, in the order of
+   * `facts.calls` and `facts.references` (most have none: `NO_ALIASES`). The concept analysis
+   * asks once per file for all concepts, each of which matches them against its sinks.
+   */
+  factAliasChains(file: string): FactAliases {
+    const facts = this.files.get(file)?.facts;
+    const of = (chain: readonly string[], enclosing: string | undefined): readonly (readonly string[])[] => {
+      const chains = this.aliasChains(file, chain, enclosing);
+      return chains.length === 0 ? NO_ALIASES : chains;
+    };
+    return {
+      calls: facts ? facts.calls.map((c) => of(c.callee, c.enclosing)) : [],
+      references: facts ? facts.references.map((r) => of(r.path, r.enclosing)) : [],
+    };
+  }
+
+  /**
    * The dotted paths a member chain may denote once its root is resolved through imports and
    * aliases: `E.get` after `from os import environ as E` → `["os","environ","get"]`;
    * `env.X` after `const { env } = process` → `["process","env","X"]`; `server.to()` after
@@ -657,6 +674,15 @@ export class ProjectModel {
     }
   }
 }
+
+/** Alias chains of a file's calls and references, by index (`ProjectModel.factAliasChains`). */
+export interface FactAliases {
+  calls: readonly (readonly (readonly string[])[])[];
+  references: readonly (readonly (readonly string[])[])[];
+}
+
+/** The alias chains of a name that has none (shared). */
+export const NO_ALIASES: readonly (readonly string[])[] = Object.freeze([]);
 
 /** Marks a memo entry being computed (a lookup that meets it is a cycle). */
 const IN_PROGRESS: Value = { kind: "unknown" };
