@@ -28,6 +28,16 @@ function segmentMatches(pattern: string, segment: string): boolean {
 
 /** True when the pattern matches a prefix of the chain (or, with `whole`, the entire chain). */
 export function matchesSinkPrefix(pattern: SinkPattern, chain: readonly string[], whole = false): boolean {
+  // Every call and reference of a project is matched against every sink: answer the common
+  // cases without the search below. Without `**`, segment i matches segment i.
+  if (!pattern.includes("**")) {
+    if (chain.length < pattern.length || (whole && chain.length !== pattern.length)) return false;
+    for (let i = 0; i < pattern.length; i++) if (!segmentMatches(pattern[i] as string, chain[i] as string)) return false;
+    return true;
+  }
+  // With `**`, a named last segment must match some segment of the chain.
+  const last = pattern[pattern.length - 1] as string;
+  if (last !== "*" && last !== "**" && !chain.some((segment) => segmentMatches(last, segment))) return false;
   const memo = new Map<number, boolean>();
   const match = (i: number, j: number): boolean => {
     if (i === pattern.length) return !whole || j === chain.length;

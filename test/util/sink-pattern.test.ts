@@ -35,4 +35,32 @@ describe("sink patterns", () => {
     expect(matches("**.send", ["get_ws()", "send"])).toBe(true);
     expect(matches("get_ws.send", ["get_ws()", "send"])).toBe(true);
   });
+
+  it("agrees with a plain recursive matcher on every short pattern and chain", () => {
+    // The reference: the definition, with no shortcuts.
+    const segment = (p: string, c: string) => p === "*" || (p.endsWith("()") ? c === p : c === p || c === `${p}()`);
+    const reference = (p: readonly string[], c: readonly string[], whole: boolean): boolean => {
+      if (p.length === 0) return !whole || c.length === 0;
+      const [head, ...rest] = p;
+      if (head === "**") return Array.from({ length: c.length + 1 }, (_, k) => k).some((k) => reference(rest, c.slice(k), whole));
+      return c.length > 0 && segment(head as string, c[0] as string) && reference(rest, c.slice(1), whole);
+    };
+    const words = (alphabet: string[], max: number): string[][] => {
+      const out: string[][] = [[]];
+      for (let n = 1; n <= max; n++) for (const w of out.filter((x) => x.length === n - 1)) for (const a of alphabet) out.push([...w, a]);
+      return out;
+    };
+    const patterns = words(["a", "b()", "*", "**"], 3).filter((p) => p.length > 0);
+    const chains = words(["a", "a()", "b", "b()"], 4);
+    let checked = 0;
+    for (const p of patterns) {
+      for (const c of chains) {
+        for (const whole of [false, true]) {
+          expect([p.join("."), c.join("."), whole, matchesSinkPrefix(p, c, whole)]).toEqual([p.join("."), c.join("."), whole, reference(p, c, whole)]);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(84 * 341 * 2);
+  });
 });
