@@ -5,13 +5,11 @@
  * joined with union-find. All pairs are never compared.
  */
 import type { BodyShape } from "../facts/types.js";
-import { shapeSimilarity } from "../util/shape.js";
+import { CLONE_MIN_SIZE, CLONE_SIMILARITY, shapeSimilarity } from "../util/shape.js";
 import { UnionFind } from "./union-find.js";
 
-/** Minimum estimated Jaccard similarity of two bodies' shapes to call them clones (as `check` does). */
-export const CLONE_SIMILARITY = 0.8;
-/** Bodies with fewer shape tokens are too small to call clones (as `check` does). */
-export const CLONE_MIN_SIZE = 25;
+export { CLONE_MIN_SIZE, CLONE_SIMILARITY };
+
 /** The smaller body must have at least this share of the larger one's tokens. */
 export const CLONE_MIN_SIZE_RATIO = 0.75;
 

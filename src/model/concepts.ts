@@ -1,16 +1,11 @@
 import picomatch from "picomatch";
 import type { Binding, CallSite, Definition, FallbackSite, ImportFact, Range, Reference, Span } from "../facts/types.js";
 import type { ResolvedConcept as ConceptConfig } from "../config/schema.js";
-import { shapeSimilarity } from "../util/shape.js";
+import { CLONE_MIN_SIZE, CLONE_SIMILARITY, shapeSimilarity } from "../util/shape.js";
 import { normalizeName } from "../util/names.js";
 import { type SinkPattern, matchesSinkPrefix, parseSinkPattern } from "../util/sink-pattern.js";
 import type { FactAliases, ProjectModel } from "./project.js";
 import { type DefRef, type FileEntry, type Value, defKey } from "./types.js";
-
-/** Minimum estimated body similarity for a differently named definition to count as a clone. */
-const CLONE_SIMILARITY = 0.8;
-/** Bodies smaller than this many shape tokens are too small to call clones. */
-const CLONE_MIN_SIZE = 25;
 
 /** Test doubles by name: `FakeMailer`, `MailerStub`, `InMemoryMailer`, `mock_send`. */
 const TEST_DOUBLE = /^(Fake|Mock|Stub|Dummy|Spy|InMemory)[A-Z_]|[a-z0-9](Fake|Mock|Stub|Dummy|Spy)$|^(fake|mock|stub|dummy)_/;

@@ -3,6 +3,11 @@ import type { BodyShape } from "../facts/types.js";
 const MINHASH_SLOTS = 32;
 const SHINGLE = 4;
 
+/** Bodies with fewer shape tokens are too small to call clones (`check` and `discover` alike). */
+export const CLONE_MIN_SIZE = 25;
+/** Minimum estimated Jaccard similarity of two bodies' shapes to call them clones (`check` and `discover` alike). */
+export const CLONE_SIMILARITY = 0.8;
+
 /** 32-bit FNV-1a of a string. */
 export function fnv1a(text: string, seed = 0x811c9dc5): number {
   let h = seed >>> 0;
