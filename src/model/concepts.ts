@@ -129,15 +129,20 @@ export function analyzeAll(model: ProjectModel, analyzers: readonly ConceptAnaly
       if (!wanted[k]) return;
       if (entry.facts.fallbacks.length > 0) {
         sides ??= fileSides(entry, aliases);
-        fallbacks[k]?.push(...a.fallbacksIn(file, entry, sides, (started[k] as ConceptStart).nameKeys));
+        append(fallbacks[k], a.fallbacksIn(file, entry, sides, (started[k] as ConceptStart).nameKeys));
       }
-      sinkUses[k]?.push(...a.sinkUsesIn(file, entry, aliases));
+      // One file may hold tens of thousands of sink uses: appended one by one, not spread.
+      append(sinkUses[k], a.sinkUsesIn(file, entry, aliases));
     });
   }
   return analyzers.map((a, k) => a.finish(started[k] as ConceptStart, fallbacks[k] ?? [], sinkUses[k] ?? []));
 }
 
 const NO_FACT_ALIASES: FactAliases = { calls: [], references: [] };
+
+function append<T>(to: T[] | undefined, items: readonly T[]): void {
+  if (to) for (const item of items) to.push(item);
+}
 
 /** The side candidates of a file with fallback sites. */
 function fileSides(entry: FileEntry, aliases: FactAliases): FileSides {
@@ -221,11 +226,6 @@ export class ConceptAnalyzer {
     const keys = new Set((this.config.names ?? []).map((n) => normalizeName(n).key));
     keys.add(normalizeName(this.canonical.def.name).key);
     return keys;
-  }
-
-  /** This concept's analysis alone (`analyzeAll` runs several together). */
-  analyze(): ConceptAnalysis {
-    return analyzeAll(this.model, [this])[0] as ConceptAnalysis;
   }
 
   /** The analysis up to the per-file passes: implementations, then the classified call sites. */
