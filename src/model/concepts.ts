@@ -290,16 +290,16 @@ export class ConceptAnalyzer {
   private *candidates(nameKeys: Set<string>): Generator<{ file: string; call: CallSite }> {
     const interesting = (name: string) => nameKeys.has(normalizeName(name).key) || this.implAnyNames.has(name);
     for (const [file, entry] of this.files()) {
-      let aliases: Map<string, string> | undefined;
-      for (const call of entry.facts.calls) {
-        const last = call.callee.at(-1);
-        if (!last) continue;
-        const raw = last.replace(/\(\)$/, "");
-        if (!interesting(raw)) {
+      const calls = entry.facts.calls;
+      const names = calleeNames(calls);
+      for (let i = 0; i < calls.length; i++) {
+        const call = calls[i] as CallSite;
+        const raw = names.raws[i];
+        if (raw === undefined) continue;
+        if (!nameKeys.has(names.keys[i] as string) && !this.implAnyNames.has(raw)) {
           // `legacy_send(to)` after `from old import send_email_old as legacy_send`.
           if (call.callee.length !== 1) continue;
-          aliases ??= localAliases(entry);
-          const original = aliases.get(raw);
+          const original = localAliases(entry).get(raw);
           if (!original || !interesting(original)) continue;
         }
         yield { file, call };
@@ -651,9 +651,37 @@ function sideCoverage(sites: readonly FallbackSite[]): (start: number, end: numb
 }
 
 
-/** Local names bound to another name: `from m import a as b`, `const { a: b } = require(…)`, `b = a`. */
+/** What every concept's `candidates` asks of a file's calls, computed once per file (below). */
+interface CalleeNames {
+  /** Each callee's last segment without `()` (undefined for an empty callee). */
+  raws: (string | undefined)[];
+  /** Its normalized key. */
+  keys: (string | undefined)[];
+}
+
+const calleeNamesOf = new WeakMap<readonly CallSite[], CalleeNames>();
+
+function calleeNames(calls: readonly CallSite[]): CalleeNames {
+  let names = calleeNamesOf.get(calls);
+  if (!names) {
+    const raws = calls.map((call) => {
+      const last = call.callee.at(-1);
+      return last === undefined || last === "" ? undefined : last.endsWith("()") ? last.slice(0, -2) : last;
+    });
+    names = { raws, keys: raws.map((raw) => (raw === undefined ? undefined : normalizeName(raw).key)) };
+    calleeNamesOf.set(calls, names);
+  }
+  return names;
+}
+
+const localAliasesOf = new WeakMap<FileEntry, Map<string, string>>();
+
+/** Local names bound to another name: `from m import a as b`, `const { a: b } = require(…)`, `b = a` (once per file). */
 function localAliases(entry: FileEntry): Map<string, string> {
+  const known = localAliasesOf.get(entry);
+  if (known) return known;
   const aliases = new Map<string, string>();
+  localAliasesOf.set(entry, aliases);
   for (const imp of entry.facts.imports) {
     for (const n of imp.names) if (n.imported !== n.local && n.imported !== "*" && n.imported !== "default") aliases.set(n.local, n.imported);
   }
