@@ -13,6 +13,9 @@ function lineStartsOf(text: string): number[] {
 
 /** Maps 0-based UTF-16 offsets to 1-based line/column positions, from a table of line starts. */
 export class LineStarts {
+  /** The line the last lookup found: lookups mostly come in text order, so the next is often on it or the next one. */
+  private hint = 0;
+
   constructor(
     /** Ascending offsets where lines start; the first is 0. */
     readonly starts: readonly number[],
@@ -20,6 +23,12 @@ export class LineStarts {
 
   /** 0-based index of the line holding `offset`, searching from line `from` on (which must start at or before it). */
   lineAt(offset: number, from = 0): number {
+    const starts = this.starts;
+    const hint = this.hint;
+    if (hint >= from && (starts[hint] ?? 0) <= offset) {
+      if (hint + 1 >= starts.length || (starts[hint + 1] ?? 0) > offset) return hint;
+      if (hint + 2 >= starts.length || (starts[hint + 2] ?? 0) > offset) return (this.hint = hint + 1);
+    }
     let lo = from;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -27,6 +36,7 @@ export class LineStarts {
       if ((this.starts[mid] ?? 0) <= offset) lo = mid;
       else hi = mid - 1;
     }
+    this.hint = lo;
     return lo;
   }
 
