@@ -44,6 +44,9 @@ export function pythonSourceText(source: string): string {
   return source.includes("\r") ? source.replace(/\r(?!\n)/g, "\n") : source;
 }
 
+/** The last file's flattened tree, whose arrays the next file's reuses (`FlattenOptions.reuse`). */
+let scratch: FlatTree | undefined;
+
 /** Synchronous core of the extractor (the grammar must already be loaded). */
 export function extractPython(grammar: PythonGrammar, file: string, source: string, options: ExtractOptions, tuning: ParseTuning = {}): PythonFacts {
   const lineIndex = new LineIndex(source);
@@ -67,7 +70,10 @@ export function extractPython(grammar: PythonGrammar, file: string, source: stri
     const hasError = trees.some((t) => t.rootNode.hasError);
     let flat: FlatTree;
     try {
-      flat = parsed.kind === "tree" ? flatten(parsed.tree, grammar, text.length) : flattenChunks(parsed.trees, grammar, text.length);
+      // The thread's previous tree is done with (its walk ended with its file): reuse its arrays.
+      const reuse = { reuse: scratch };
+      flat = parsed.kind === "tree" ? flatten(parsed.tree, grammar, text.length, reuse) : flattenChunks(parsed.trees, grammar, text.length, reuse);
+      scratch = flat;
     } finally {
       deleteTrees(parsed);
     }

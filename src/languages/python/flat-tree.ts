@@ -115,6 +115,30 @@ export class FlatTree {
     return -1;
   }
 
+  /**
+   * Empties the tree for reuse, with room for at least `capacity` nodes: one file's tree is
+   * garbage once its facts are out, and a thread's next file can take its arrays instead of
+   * allocating (and zeroing) new ones — a megabyte or more per large file.
+   */
+  reset(capacity: number): this {
+    this.count = 0;
+    if (this.typeIds.length < capacity) {
+      const n = Math.max(capacity, this.typeIds.length * 2);
+      this.typeIds = new Uint16Array(n);
+      this.kinds = new Uint8Array(n);
+      this.fields = new Uint8Array(n);
+      this.starts = new Int32Array(n);
+      this.ends = new Int32Array(n);
+      this.parents = new Int32Array(n);
+      this.firstChildren = new Int32Array(n);
+      this.lastChildren = new Int32Array(n);
+      this.nextSiblings = new Int32Array(n);
+      this.afters = new Int32Array(n);
+      this.missings = new Uint8Array(n);
+    }
+    return this;
+  }
+
   private grow(): void {
     const n = this.typeIds.length * 2;
     const g = <T extends Uint8Array | Uint16Array | Int32Array>(a: T, make: (n: number) => T): T => {
@@ -165,10 +189,23 @@ export class FlatTree {
   }
 }
 
-/** Copies a web-tree-sitter tree into a FlatTree with one cursor walk. */
-export function flatten(tree: Tree, grammar: PythonGrammar, textLength: number, options: { publicApi?: boolean } = {}): FlatTree {
+export interface FlattenOptions {
+  /** Walk with web-tree-sitter's public cursor API instead of the raw functions (tests compare both). */
+  publicApi?: boolean;
+  /** Fill this tree (emptied first) instead of a new one; it must be of the same grammar and no longer in use. */
+  reuse?: FlatTree;
+}
+
+/** A tree for `textLength` characters of source: `reuse` emptied, when it fits the grammar, else a new one. */
+function treeFor(grammar: PythonGrammar, textLength: number, reuse: FlatTree | undefined): FlatTree {
   // Ordinary Python has about one node per three characters.
-  const flat = new FlatTree(grammar, Math.ceil(textLength / 2.5) + 64);
+  const capacity = Math.ceil(textLength / 2.5) + 64;
+  return reuse && reuse.grammar === grammar ? reuse.reset(capacity) : new FlatTree(grammar, capacity);
+}
+
+/** Copies a web-tree-sitter tree into a FlatTree with one cursor walk. */
+export function flatten(tree: Tree, grammar: PythonGrammar, textLength: number, options: FlattenOptions = {}): FlatTree {
+  const flat = treeFor(grammar, textLength, options.reuse);
   const hasError = tree.rootNode.hasError;
   if (grammar.raw && !options.publicApi) return flattenRaw(tree, grammar.raw, flat, hasError);
   const c = tree.walk();
@@ -270,8 +307,8 @@ function flattenRaw(tree: Tree, raw: RawCursorApi, flat: FlatTree, hasError: boo
  * spanning the whole text, holding the top-level nodes of every chunk in order. Offsets are
  * recorded for every node (chunks come from broken files, where errors need locating).
  */
-export function flattenChunks(trees: readonly Tree[], grammar: PythonGrammar, textLength: number): FlatTree {
-  const flat = new FlatTree(grammar, Math.ceil(textLength / 2.5) + 64);
+export function flattenChunks(trees: readonly Tree[], grammar: PythonGrammar, textLength: number, options: Pick<FlattenOptions, "reuse"> = {}): FlatTree {
+  const flat = treeFor(grammar, textLength, options.reuse);
   const moduleType = grammar.typeNames.indexOf("module");
   const root = flat.add(-1, moduleType, 0, 0, textLength, false);
   for (const tree of trees) {

@@ -59,3 +59,26 @@ describe("python flat tree: the raw cursor walk", () => {
     });
   }
 });
+
+describe("python flat tree: reuse", () => {
+  it("fills a reused tree exactly as a new one, whatever the previous file's size", async () => {
+    const grammar = await loadPythonGrammar();
+    const parser = pythonParser(grammar);
+    let reused: FlatTree | undefined;
+    // Big to small (stale nodes beyond the new count), small to big (the arrays grow), broken in between.
+    for (const name of ["deep", "ordinary", "empty", "broken", "deep", "ordinary"]) {
+      const text = SOURCES[name] ?? "";
+      const tree = parser.parse(text);
+      if (!tree) throw new Error("no tree");
+      try {
+        const fresh = dump(flatten(tree, grammar, text.length));
+        const filled = flatten(tree, grammar, text.length, { reuse: reused });
+        expect(dump(filled)).toEqual(fresh);
+        if (reused) expect(filled).toBe(reused);
+        reused = filled;
+      } finally {
+        tree.delete();
+      }
+    }
+  });
+});
