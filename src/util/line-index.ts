@@ -27,7 +27,10 @@ export class LineStarts {
     const hint = this.hint;
     if (hint >= from && (starts[hint] ?? 0) <= offset) {
       if (hint + 1 >= starts.length || (starts[hint + 1] ?? 0) > offset) return hint;
-      if (hint + 2 >= starts.length || (starts[hint + 2] ?? 0) > offset) return (this.hint = hint + 1);
+      if (hint + 2 >= starts.length || (starts[hint + 2] ?? 0) > offset) {
+        this.hint = hint + 1;
+        return hint + 1;
+      }
     }
     let lo = from;
     let hi = this.starts.length - 1;
