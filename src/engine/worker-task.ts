@@ -126,19 +126,22 @@ async function processFile(
   cachedEntry: CacheEntry | undefined,
   knownHash: string | undefined,
 ): Promise<{ result: FileResult; toStore?: { hash: string; encoded: string } }> {
-  if (task.mode === "extract" && knownHash !== undefined && cachedEntry) {
-    const cached = store?.read(cachedEntry, knownHash);
-    if (cached !== undefined) return { result: { kind: "facts", encoded: cached, hit: true, entry: cachedEntry } };
-  }
+  // Decoded on the main thread, which asks again without the entry if it cannot be decoded.
+  const cacheHit = (hash: string): { result: FileResult } | undefined => {
+    if (!cachedEntry) return undefined;
+    const cached = store?.read(cachedEntry, hash);
+    return cached === undefined ? undefined : { result: { kind: "facts", encoded: cached, hit: true, entry: cachedEntry } };
+  };
+  const known = task.mode === "extract" && knownHash !== undefined ? cacheHit(knownHash) : undefined;
+  if (known) return known;
   const read = readSourceSync(file.path);
   if ("skip" in read) return { result: { kind: "skipped", reason: read.skip } };
   if (task.mode === "parse") {
     (await support(file.language)).parse(file.rel, read.text, task.options);
     return { result: { kind: "parsed" } };
   }
-  const cached = store?.read(cachedEntry, read.hash);
-  // Decoded on the main thread, which asks again without the entry if it cannot be decoded.
-  if (cached !== undefined && cachedEntry) return { result: { kind: "facts", encoded: cached, hit: true, entry: cachedEntry } };
+  const hit = cacheHit(read.hash);
+  if (hit) return hit;
   const base = { file: file.rel, language: file.language, hash: read.hash, bom: read.bom, eol: read.eol };
   let facts: FileFacts;
   let warning: string | undefined;

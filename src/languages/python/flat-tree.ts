@@ -15,23 +15,28 @@ const TS_ERROR_SYMBOL = 65535;
  */
 export class FlatTree {
   count = 0;
-  private typeIds: Uint16Array;
-  private kinds: Uint8Array;
-  private fields: Uint8Array;
-  private starts: Int32Array;
-  private ends: Int32Array;
-  private parents: Int32Array;
-  private firstChildren: Int32Array;
-  private lastChildren: Int32Array;
-  private nextSiblings: Int32Array;
-  private afters: Int32Array;
-  private missings: Uint8Array;
+  // Assigned by `allocate`, which the constructor calls.
+  private typeIds!: Uint16Array;
+  private kinds!: Uint8Array;
+  private fields!: Uint8Array;
+  private starts!: Int32Array;
+  private ends!: Int32Array;
+  private parents!: Int32Array;
+  private firstChildren!: Int32Array;
+  private lastChildren!: Int32Array;
+  private nextSiblings!: Int32Array;
+  private afters!: Int32Array;
+  private missings!: Uint8Array;
 
   constructor(
     readonly grammar: PythonGrammar,
     capacity: number,
   ) {
-    const n = Math.max(64, capacity);
+    this.allocate(Math.max(64, capacity));
+  }
+
+  /** New, zeroed arrays with room for `n` nodes. */
+  private allocate(n: number): void {
     this.typeIds = new Uint16Array(n);
     this.kinds = new Uint8Array(n);
     this.fields = new Uint8Array(n);
@@ -43,6 +48,23 @@ export class FlatTree {
     this.nextSiblings = new Int32Array(n);
     this.afters = new Int32Array(n);
     this.missings = new Uint8Array(n);
+  }
+
+  /** Every per-node array, in a fixed order. */
+  private columns(): (Uint8Array | Uint16Array | Int32Array)[] {
+    return [
+      this.typeIds,
+      this.kinds,
+      this.fields,
+      this.starts,
+      this.ends,
+      this.parents,
+      this.firstChildren,
+      this.lastChildren,
+      this.nextSiblings,
+      this.afters,
+      this.missings,
+    ];
   }
 
   typeId(k: number): number {
@@ -122,41 +144,15 @@ export class FlatTree {
    */
   reset(capacity: number): this {
     this.count = 0;
-    if (this.typeIds.length < capacity) {
-      const n = Math.max(capacity, this.typeIds.length * 2);
-      this.typeIds = new Uint16Array(n);
-      this.kinds = new Uint8Array(n);
-      this.fields = new Uint8Array(n);
-      this.starts = new Int32Array(n);
-      this.ends = new Int32Array(n);
-      this.parents = new Int32Array(n);
-      this.firstChildren = new Int32Array(n);
-      this.lastChildren = new Int32Array(n);
-      this.nextSiblings = new Int32Array(n);
-      this.afters = new Int32Array(n);
-      this.missings = new Uint8Array(n);
-    }
+    if (this.typeIds.length < capacity) this.allocate(Math.max(capacity, this.typeIds.length * 2));
     return this;
   }
 
   private grow(): void {
-    const n = this.typeIds.length * 2;
-    const g = <T extends Uint8Array | Uint16Array | Int32Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.typeIds = g(this.typeIds, (m) => new Uint16Array(m));
-    this.kinds = g(this.kinds, (m) => new Uint8Array(m));
-    this.fields = g(this.fields, (m) => new Uint8Array(m));
-    this.starts = g(this.starts, (m) => new Int32Array(m));
-    this.ends = g(this.ends, (m) => new Int32Array(m));
-    this.parents = g(this.parents, (m) => new Int32Array(m));
-    this.firstChildren = g(this.firstChildren, (m) => new Int32Array(m));
-    this.lastChildren = g(this.lastChildren, (m) => new Int32Array(m));
-    this.nextSiblings = g(this.nextSiblings, (m) => new Int32Array(m));
-    this.afters = g(this.afters, (m) => new Int32Array(m));
-    this.missings = g(this.missings, (m) => new Uint8Array(m));
+    const before = this.columns();
+    this.allocate(this.typeIds.length * 2);
+    const after = this.columns();
+    for (let i = 0; i < after.length; i++) after[i]?.set(before[i] as Uint8Array);
   }
 
   /** Appends a node under `parent` (or the root when -1) and returns its index. */
