@@ -8,10 +8,14 @@
  *   its schema below, `mask` saying which fields are present (so absent optional fields stay
  *   absent: `decodeFacts(encodeFacts(f, text))` reads, and serializes, as `f`; it is made of the
  *   compact classes of `decoded-fact.ts`);
- * - each string is an index into the file's string table, stored once;
- * - a span whose line/column agree with its offsets is `[start, end]` — the decoder recomputes
- *   line and column from the file's line-start table, stored once, delta-encoded; a span that
- *   does not agree (none today; the encoder checks) keeps all six numbers. Ranges are `[start, end]`.
+ * - each string is an index into the file's string table, stored once; each list of names
+ *   (`self.logger.info`) is an index into the file's list table (of string indexes), stored once
+ *   too — a file repeats its member paths in many calls and references, and one number parses
+ *   faster than an array;
+ * - a span whose line/column agree with its offsets is two numbers in the fact's own array,
+ *   `start, end` — the decoder recomputes line and column from the file's line-start table, stored
+ *   once, delta-encoded; a span that does not agree (none today; the encoder checks) is an array
+ *   of all six numbers in the place of `start`. Ranges are `[start, end]` pairs in one array.
  * About a third of the size of plain JSON, and several times faster to decode. The schemas are
  * typed against `facts/types.ts`: adding a field there fails to compile until it is added here.
  */
@@ -38,14 +42,14 @@ import type {
 } from "../facts/types.js";
 
 /** Bump when the encoding changes (part of the cache key). */
-export const CODEC_VERSION = 2;
+export const CODEC_VERSION = 3;
 
 /** How one field is stored. */
 type Kind =
   | "raw" // as is (numbers, booleans, plain JSON)
   | "str" // string → table index
-  | "strs" // string[] → indexes
-  | "paths" // string[][] → index arrays
+  | "strs" // string[] → list table index
+  | "paths" // string[][] → list table indexes
   | "span"
   | "ranges" // Range[] → [start, end] pairs
   | Schema // a nested fact
@@ -79,6 +83,7 @@ function compileEncoder(names: readonly string[], kinds: readonly Kind[]): FactE
   const steps = names.map((name, i) => {
     const kind = kinds[i] as Kind;
     let value: string;
+    if (kind === "span") return `v = o.${name}; if (v !== undefined) { m |= ${1 << i}; if (x.lines.agrees(v)) out.push(v.start, v.end); else out.push(x.fullSpan(v)); }`;
     if (kind === "raw") value = "v";
     else if (typeof kind === "string") value = `x.${kind}(v)`;
     else if (Array.isArray(kind)) value = `x.list(v, nested[${nested.push(kind[0].encode) - 1}])`;
@@ -107,7 +112,10 @@ function interpretedEncoder(names: readonly string[], kinds: readonly Kind[]): F
       else if (kind === "str") out.push(x.str(v as string));
       else if (kind === "strs") out.push(x.strs(v as string[]));
       else if (kind === "paths") out.push(x.paths(v as string[][]));
-      else if (kind === "span") out.push(x.span(v as Span));
+      else if (kind === "span") {
+        if (x.lines.agrees(v as Span)) out.push((v as Span).start, (v as Span).end);
+        else out.push(x.fullSpan(v as Span));
+      }
       else if (kind === "ranges") out.push(x.ranges(v as Range[]));
       else if (Array.isArray(kind)) out.push(x.list(v as object[], kind[0].encode));
       else out.push(kind.encode(v as object, x));
@@ -131,7 +139,7 @@ function compileDecoder(names: readonly string[], kinds: readonly Kind[]): FactD
     let store: string;
     if (kind === "span") {
       const [start, end] = [spanStartField(name), spanEndField(name)];
-      store = `{ const v = a[j++]; if (!Array.isArray(v)) throw new Error("malformed facts: span"); if (v.length === 6) o.${start} = d.fullSpan(v); else { o.${start} = v[0] ?? 0; o.${end} = v[1] ?? 0; } }`;
+      store = `{ const v = a[j++]; if (typeof v === "number") { o.${start} = v; o.${end} = d.end(a[j++]); } else o.${start} = d.fullSpan(v); }`;
     } else if (kind === "raw") store = `o.${name} = a[j++];`;
     else if (typeof kind === "string") store = `o.${name} = d.${kind}(a[j++]);`;
     else if (Array.isArray(kind)) store = `o.${name} = d.list(a[j++], nested[${nested.push(kind[0].decode) - 1}]);`;
@@ -162,12 +170,10 @@ function interpretedDecoder(names: readonly string[], kinds: readonly Kind[], Fa
       const v: unknown = a[j++];
       const kind = kinds[i] as Kind;
       if (kind === "span") {
-        if (!Array.isArray(v)) throw new Error("malformed facts: span");
-        if (v.length === 6) o[spanStartField(name)] = d.fullSpan(v as number[]);
-        else {
-          o[spanStartField(name)] = v[0] ?? 0;
-          o[spanEndField(name)] = v[1] ?? 0;
-        }
+        if (typeof v === "number") {
+          o[spanStartField(name)] = v;
+          o[spanEndField(name)] = d.end(a[j++]);
+        } else o[spanStartField(name)] = d.fullSpan(v);
       } else if (kind === "raw") o[name] = v;
       else if (kind === "str") o[name] = d.str(v);
       else if (kind === "strs") o[name] = d.strs(v);
@@ -262,13 +268,17 @@ const FILE = schema<FileFacts>({
 /** Fields every file has (a decoded file without one is malformed). */
 const REQUIRED_LISTS = ["definitions", "calls", "references", "imports", "exports", "bindings", "fallbacks", "suppressions", "parseErrors"] as const;
 
-type Encoded = [version: number, lineDeltas: number[], strings: string[], file: unknown[]];
+type Encoded = [version: number, lineDeltas: number[], strings: string[], lists: number[][], file: unknown[]];
 
 class Encoder {
   readonly strings: string[] = [];
   private readonly index = new Map<string, number>();
+  /** The list table: each distinct list of names, as string indexes. */
+  readonly lists: number[][] = [];
+  /** List table index by the list's string indexes joined with commas. */
+  private readonly listIndex = new Map<string, number>();
 
-  constructor(private readonly lines: LineStarts) {}
+  constructor(readonly lines: LineStarts) {}
 
   str(s: string): number {
     let i = this.index.get(s);
@@ -280,15 +290,24 @@ class Encoder {
     return i;
   }
 
-  span(s: Span): number[] {
-    return this.lines.agrees(s) ? [s.start, s.end] : [s.line, s.column, s.endLine, s.endColumn, s.start, s.end];
+  /** A span whose line/column disagree with its offsets, in full. */
+  fullSpan(s: Span): number[] {
+    return [s.line, s.column, s.endLine, s.endColumn, s.start, s.end];
   }
 
-  strs(v: readonly string[]): number[] {
-    return v.map((s) => this.str(s));
+  strs(v: readonly string[]): number {
+    let key = "";
+    for (const s of v) key += `${this.str(s)},`;
+    let i = this.listIndex.get(key);
+    if (i === undefined) {
+      i = this.lists.length;
+      this.lists.push(v.map((s) => this.str(s)));
+      this.listIndex.set(key, i);
+    }
+    return i;
   }
 
-  paths(v: readonly (readonly string[])[]): number[][] {
+  paths(v: readonly (readonly string[])[]): number[] {
     return v.map((p) => this.strs(p));
   }
 
@@ -308,11 +327,17 @@ class Encoder {
 
 /** What the generated decoders (`compileDecoder`) call on, for one file. */
 class Decoder {
+  /** The list table, each list decoded when first used (one copy per file, or per pool). */
+  private readonly decodedLists: (readonly string[] | undefined)[];
+
   constructor(
     readonly lines: LineStarts,
     private readonly strings: string[],
+    private readonly lists: unknown[],
     private readonly pool: StringPool | undefined,
-  ) {}
+  ) {
+    this.decodedLists = new Array<readonly string[] | undefined>(lists.length);
+  }
 
   str(i: unknown): string {
     const s = this.strings[i as number];
@@ -320,13 +345,25 @@ class Decoder {
     return s;
   }
 
-  strs(v: unknown): readonly string[] {
-    const list = (v as number[]).map((i) => this.str(i));
-    return this.pool ? this.pool.list(list) : list;
+  strs(i: unknown): readonly string[] {
+    const decoded = this.decodedLists[i as number];
+    if (decoded !== undefined) return decoded;
+    const indexes = this.lists[i as number];
+    if (!Array.isArray(indexes)) throw new Error("malformed facts: list index");
+    const names = indexes.map((k) => this.str(k));
+    const list = this.pool ? this.pool.list(names) : names.length === 0 ? EMPTY_LIST : Object.freeze(names);
+    this.decodedLists[i as number] = list;
+    return list;
   }
 
   paths(v: unknown): readonly (readonly string[])[] {
-    return (v as number[][]).length === 0 ? EMPTY_LIST : (v as number[][]).map((p) => this.strs(p));
+    return (v as number[]).length === 0 ? EMPTY_LIST : (v as number[]).map((i) => this.strs(i));
+  }
+
+  /** A span's end offset (after its start, in the fact's array). */
+  end(v: unknown): number {
+    if (typeof v !== "number") throw new Error("malformed facts: span");
+    return v;
   }
 
   ranges(v: unknown): readonly { start: number; end: number }[] {
@@ -344,7 +381,9 @@ class Decoder {
   }
 
   /** A span as written in full (its line/column disagree with its offsets). */
-  fullSpan(e: number[]): Span {
+  fullSpan(v: unknown): Span {
+    if (!Array.isArray(v) || v.length !== 6) throw new Error("malformed facts: span");
+    const e = v as number[];
     return { line: e[0] ?? 0, column: e[1] ?? 0, endLine: e[2] ?? 0, endColumn: e[3] ?? 0, start: e[4] ?? 0, end: e[5] ?? 0 };
   }
 }
@@ -367,7 +406,7 @@ function encodeWith(facts: FileFacts, lines: LineStarts): string {
   const { starts } = lines;
   const deltas: number[] = new Array<number>(starts.length - 1);
   for (let i = 1; i < starts.length; i++) deltas[i - 1] = (starts[i] ?? 0) - (starts[i - 1] ?? 0);
-  const encoded: Encoded = [CODEC_VERSION, deltas, x.strings, file];
+  const encoded: Encoded = [CODEC_VERSION, deltas, x.strings, x.lists, file];
   return JSON.stringify(encoded);
 }
 
@@ -380,16 +419,23 @@ const decodedLines = new WeakMap<FileFacts, LineStarts>();
  */
 export function decodeFacts(json: string, pool?: StringPool): FileFacts {
   const encoded = JSON.parse(json) as Encoded;
-  if (!Array.isArray(encoded) || encoded[0] !== CODEC_VERSION || !Array.isArray(encoded[1]) || !Array.isArray(encoded[2]) || !Array.isArray(encoded[3])) {
+  if (
+    !Array.isArray(encoded) ||
+    encoded[0] !== CODEC_VERSION ||
+    !Array.isArray(encoded[1]) ||
+    !Array.isArray(encoded[2]) ||
+    !Array.isArray(encoded[3]) ||
+    !Array.isArray(encoded[4])
+  ) {
     throw new Error("malformed facts");
   }
-  const [, deltas, strings, file] = encoded;
+  const [, deltas, strings, lists, file] = encoded;
   const starts = new Array<number>(deltas.length + 1);
   starts[0] = 0;
   for (let i = 0; i < deltas.length; i++) starts[i + 1] = (starts[i] ?? 0) + (deltas[i] ?? 0);
   if (pool) for (let i = 0; i < strings.length; i++) strings[i] = pool.intern(strings[i] as string);
   const lines = new LineStarts(starts);
-  const facts = FILE.decode(file, new Decoder(lines, strings, pool));
+  const facts = FILE.decode(file, new Decoder(lines, strings, lists, pool));
   for (const key of REQUIRED_LISTS) if (!Array.isArray(facts[key])) throw new Error(`malformed facts: ${key}`);
   if (typeof facts.file !== "string") throw new Error("malformed facts: file");
   decodedLines.set(facts as unknown as FileFacts, lines);

@@ -597,11 +597,27 @@ export class ProjectModel {
   factAliasChains(file: string): FactAliases {
     const facts = this.files.get(file)?.facts;
     const roots = this.aliasRootsOf(file);
+    // A file's chains share few (scope, root) pairs: each pair's alias bases are looked up once.
+    const basesByScope = new Map<string | undefined, Map<string, readonly (readonly string[])[]>>();
     const of = (chain: readonly string[], enclosing: string | undefined): readonly (readonly string[])[] => {
-      // `aliasChains`' fast path, without its lookups per chain.
       const first = chain[0];
-      if (first === undefined || !roots.has(first.endsWith("()") ? first.slice(0, -2) : first)) return NO_ALIASES;
-      const chains = this.aliasChains(file, chain, enclosing);
+      if (first === undefined) return NO_ALIASES;
+      const called = first.endsWith("()");
+      const name = called ? first.slice(0, -2) : first;
+      // `aliasChains`' fast path, without its lookups per chain.
+      if (!roots.has(name)) return NO_ALIASES;
+      let byName = basesByScope.get(enclosing);
+      if (!byName) {
+        byName = new Map();
+        basesByScope.set(enclosing, byName);
+      }
+      let bases = byName.get(name);
+      if (!bases) {
+        bases = this.aliasBases(file, name, enclosing, 0);
+        byName.set(name, bases);
+      }
+      if (bases.length === 0) return NO_ALIASES;
+      const chains = joinAliasBases(bases, called, chain.slice(1));
       return chains.length === 0 ? NO_ALIASES : chains;
     };
     return {
@@ -637,33 +653,39 @@ export class ProjectModel {
     const [first, ...rest] = chain;
     if (first === undefined || depth > 8) return [];
     const root = stripCall(first);
+    return joinAliasBases(this.aliasBases(file, root.name, scope, depth), root.called, rest);
+  }
+
+  /**
+   * What a root name stands for, as the dotted paths `aliasChains` puts in its place: the aliased
+   * path (and, behind it, what that path's own root aliases), or the imported module path (and,
+   * for a project module, the export's own name; `[]` for a star import).
+   */
+  private aliasBases(file: string, name: string, scope: string | undefined, depth: number): (readonly string[])[] {
     const index = this.index(file);
     if (!index) return [];
     // Fast path (most chains): a root name bound or imported in no scope of the file has no alias.
-    if (!this.aliasRootsOf(file).has(root.name)) return [];
-    const join = (base: readonly string[]): string[] =>
-      base.length === 0 ? [...rest] : [...base.slice(0, -1), `${base.at(-1) ?? ""}${root.called ? "()" : ""}`, ...rest];
+    if (!this.aliasRootsOf(file).has(name)) return [];
     for (const s of scopeChain(scope)) {
       // A parameter shadows module-level names (`def app(environ, start_response)`).
-      if (s !== "" && index.paramTypes.has(`${s}\0${root.name}`)) return [];
-      const bindings = index.bindings.get(`${s}\0${root.name}`);
+      if (s !== "" && index.paramTypes.has(`${s}\0${name}`)) return [];
+      const bindings = index.bindings.get(`${s}\0${name}`);
       if (bindings) {
         const alias = bindings.find((b) => b.value.kind === "alias");
         if (!alias || alias.value.kind !== "alias") return [];
         const path = alias.value.path;
         const deeper = this.aliasChains(file, path, alias.scope, depth + 1);
-        return (deeper.length > 0 ? [...deeper, path] : [path]).map((base) => join(base));
+        return deeper.length > 0 ? [...deeper, path] : [path];
       }
-      const imports = index.imports.get(`${s}\0${root.name}`);
-      const imp = imports?.[0];
+      const imp = index.imports.get(`${s}\0${name}`)?.[0];
       if (imp) {
-        const chains = [join(this.externalPath(file, imp.fact, imp.imported))];
+        const bases: (readonly string[])[] = [this.externalPath(file, imp.fact, imp.imported)];
         if (this.importedFile(file, imp.fact)) {
           // A project module's export keeps its own name as the root (`io` in `./transport`).
-          if (imp.imported === "*") chains.push(join([]));
-          else if (imp.imported !== "default") chains.push(join([imp.imported]));
+          if (imp.imported === "*") bases.push([]);
+          else if (imp.imported !== "default") bases.push([imp.imported]);
         }
-        return chains.filter((c) => c.length > 0);
+        return bases;
       }
     }
     return [];
@@ -691,6 +713,19 @@ export class ProjectModel {
 export interface FactAliases {
   calls: readonly (readonly (readonly string[])[])[];
   references: readonly (readonly (readonly string[])[])[];
+}
+
+/**
+ * The chains a root's alias bases (`aliasBases`) make of a chain's other segments: each base with
+ * the root's call mark on its last segment, then the rest; empty results left out.
+ */
+function joinAliasBases(bases: readonly (readonly string[])[], called: boolean, rest: readonly string[]): string[][] {
+  const chains: string[][] = [];
+  for (const base of bases) {
+    const chain = base.length === 0 ? [...rest] : [...base.slice(0, -1), `${base.at(-1) ?? ""}${called ? "()" : ""}`, ...rest];
+    if (chain.length > 0) chains.push(chain);
+  }
+  return chains;
 }
 
 /** The alias chains of a name that has none (shared). */

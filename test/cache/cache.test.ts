@@ -112,9 +112,18 @@ describe("facts codec", () => {
   it("rejects malformed input", () => {
     expect(() => decodeFacts("{")).toThrow();
     expect(() => decodeFacts('{"l":[],"f":{}}')).toThrow(/malformed/);
-    expect(() => decodeFacts("[2,[],[],[0]]")).toThrow(/malformed/);
+    expect(() => decodeFacts("[3,[],[],[],[0]]")).toThrow(/malformed/);
     // A string index past the table.
-    expect(() => decodeFacts("[2,[],[],[1,7]]")).toThrow(/malformed/);
+    expect(() => decodeFacts("[3,[],[],[],[1,7]]")).toThrow(/malformed/);
+    // A file whose one reference has a list index past the list table, or a string index past the string table.
+    // Fields present: file, language, lines, hash and the nine lists (see FILE in codec.ts).
+    const oneReference = (lists: string, reference: string) => `[3,[],["f.py","python"],${lists},[65423,0,1,1,0,[],[],[${reference}],[],[],[],[],[],[]]]`;
+    expect(decodeFacts(oneReference("[[0]]", "[3,0,0,4]")).references[0]?.path).toEqual(["f.py"]);
+    expect(() => decodeFacts(oneReference("[[0]]", "[3,1,0,4]"))).toThrow(/malformed facts: list index/);
+    expect(() => decodeFacts(oneReference("[[5]]", "[3,0,0,4]"))).toThrow(/malformed facts: string index/);
+    // A span's end that is not a number, or a span that is neither two offsets nor six numbers.
+    expect(() => decodeFacts(oneReference("[[0]]", '[3,0,0,"4"]'))).toThrow(/malformed facts: span/);
+    expect(() => decodeFacts(oneReference("[[0]]", "[3,0,[1,2]]"))).toThrow(/malformed facts: span/);
   });
 });
 
