@@ -79,6 +79,11 @@ export interface ExtractAllOptions {
   workerHeapMb?: number;
   /** Content hashes just computed, by root-relative path (see `ProjectOptions.knownHashes`). */
   knownHashes?: ReadonlyMap<string, string>;
+  /**
+   * Called with each batch's result as it is accepted, before its facts are decoded (tests hold
+   * weak references to check that a decoded batch's encoded facts can be collected at once).
+   */
+  onBatchResult?: (result: BatchResult) => void;
 }
 
 export type Outcome = { facts: FileFacts } | { skipped: string } | undefined;
@@ -144,6 +149,7 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
   const undecodable: number[] = [];
 
   const accept = (batch: readonly number[], result: BatchResult): void => {
+    opts.onBatchResult?.(result);
     if (result.cacheError !== undefined && stats.cacheError === undefined) stats.cacheError = result.cacheError;
     result.results.forEach((r: FileResult, j) => {
       const index = batch[j];
