@@ -65,6 +65,9 @@ const UNRELATED_BASES = new Set([
 
 const ABSTRACT_BASES = new Set(["ABC", "ABCMeta", "Protocol"]);
 
+/** Bound on a file's call sites for `callsNamed`'s numbering (far beyond any real file; checked). */
+const CALLS_PER_FILE = 2 ** 24;
+
 export interface NamedCall {
   file: string;
   call: CallSite;
@@ -96,7 +99,12 @@ export class DiscoveryView {
   /** Project files in path order. */
   readonly files: FileEntry[];
   private readonly ancestorMemo = new Map<string, Set<string>>();
-  private callIndex: Map<string, NamedCall[]> | undefined;
+  /**
+   * Production call sites by normalized callee name, each as one number: its file's index in
+   * `files` times CALLS_PER_FILE plus its index in the file's calls (an object per call site
+   * would hold a project's every call twice over while discovery runs).
+   */
+  private callIndex: Map<string, number[]> | undefined;
   private aliasIndex: Map<string, Set<string>> | undefined;
   private readonly testMemo = new Map<string, boolean>();
 
@@ -350,25 +358,31 @@ export class DiscoveryView {
     return false;
   }
 
-  /** Production call sites by the normalized name of their callee's last segment. */
+  /** Production call sites by the normalized name of their callee's last segment (made on each call). */
   callsNamed(key: string): readonly NamedCall[] {
     if (!this.callIndex) {
-      const index = new Map<string, NamedCall[]>();
-      for (const entry of this.files) {
-        const file = entry.facts.file;
-        if (this.isTest(file)) continue;
-        for (const call of entry.facts.calls) {
-          const name = calleeName(call);
+      const index = new Map<string, number[]>();
+      this.files.forEach((entry, f) => {
+        if (this.isTest(entry.facts.file)) return;
+        const calls = entry.facts.calls;
+        if (calls.length >= CALLS_PER_FILE) throw new Error(`internal: ${entry.facts.file} has more than ${CALLS_PER_FILE} calls`);
+        for (let c = 0; c < calls.length; c++) {
+          const name = calleeName(calls[c] as CallSite);
           if (!name || name === "?") continue;
           const k = normalizeName(name).key;
+          const site = f * CALLS_PER_FILE + c;
           const list = index.get(k);
-          if (list) list.push({ file, call, name });
-          else index.set(k, [{ file, call, name }]);
+          if (list) list.push(site);
+          else index.set(k, [site]);
         }
-      }
+      });
       this.callIndex = index;
     }
-    return this.callIndex.get(key) ?? [];
+    return (this.callIndex.get(key) ?? []).map((site) => {
+      const entry = this.files[Math.floor(site / CALLS_PER_FILE)] as FileEntry;
+      const call = entry.facts.calls[site % CALLS_PER_FILE] as CallSite;
+      return { file: entry.facts.file, call, name: calleeName(call) as string };
+    });
   }
 
   /** Local names a name is imported under elsewhere (`from m import RateLimiter as Limiter` → `Limiter`). */

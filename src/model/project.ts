@@ -39,18 +39,56 @@ const RECEIVERS = new Set(["self", "this", "cls"]);
 
 interface FileIndex {
   defsByQualifiedName: Map<string, Definition>;
-  /** Bindings by `scope\0name` for single-name targets; scope is "" at module level. */
-  bindings: Map<string, Binding[]>;
-  /** Attribute bindings (`self.x = …`, `this.x = …`, class-body `x: T`) by `class\0attr`. */
-  attributes: Map<string, Binding[]>;
-  /** Imports by `scope\0local`. */
-  imports: Map<string, { fact: ImportFact; imported: string }[]>;
-  /** Parameter types by `defQualifiedName\0param`. */
-  paramTypes: Map<string, string | null>;
+  /** Bindings by (scope, name) for single-name targets; scope is "" at module level. */
+  bindings: ScopedMap<Binding[]>;
+  /** Attribute bindings (`self.x = …`, `this.x = …`, class-body `x: T`) by (class, attr). */
+  attributes: ScopedMap<Binding[]>;
+  /** Imports by (scope, local name). */
+  imports: ScopedMap<{ fact: ImportFact; imported: string }[]>;
+  /** Parameter types by (definition's qualified name, parameter). */
+  paramTypes: ScopedMap<string | null>;
   /** Qualified names of object literals that hold methods (owners that are not classes). */
   objects: Set<string>;
   /** Functions and methods by start offset, for "which definition encloses this offset". */
   functions: Definition[];
+}
+
+/**
+ * Values by (scope, name), in two map levels: a file has hundreds of thousands of such entries
+ * across a project, and a `scope\0name` key string per entry (and per lookup) costs memory and
+ * time that the names, already shared, do not.
+ */
+class ScopedMap<V> {
+  private readonly byScope = new Map<string, Map<string, V>>();
+
+  get(scope: string, name: string): V | undefined {
+    return this.byScope.get(scope)?.get(name);
+  }
+
+  has(scope: string, name: string): boolean {
+    return this.byScope.get(scope)?.has(name) ?? false;
+  }
+
+  set(scope: string, name: string, value: V): void {
+    let byName = this.byScope.get(scope);
+    if (!byName) {
+      byName = new Map();
+      this.byScope.set(scope, byName);
+    }
+    byName.set(name, value);
+  }
+
+  /** Adds an item to the list at (scope, name). */
+  push<T>(this: ScopedMap<T[]>, scope: string, name: string, item: T): void {
+    const list = this.get(scope, name);
+    if (list) list.push(item);
+    else this.set(scope, name, [item]);
+  }
+
+  /** Every name, in any scope (a name in several scopes more than once). */
+  *names(): Generator<string> {
+    for (const byName of this.byScope.values()) yield* byName.keys();
+  }
 }
 
 function stripCall(segment: string): { name: string; called: boolean } {
@@ -118,10 +156,10 @@ export class ProjectModel {
     const facts = entry.facts;
     const index: FileIndex = {
       defsByQualifiedName: new Map(),
-      bindings: new Map(),
-      attributes: new Map(),
-      imports: new Map(),
-      paramTypes: new Map(),
+      bindings: new ScopedMap(),
+      attributes: new ScopedMap(),
+      imports: new ScopedMap(),
+      paramTypes: new ScopedMap(),
       objects: new Set(),
       functions: facts.definitions.filter((d) => d.kind !== "class").sort((a, b) => a.span.start - b.span.start),
     };
@@ -132,7 +170,7 @@ export class ProjectModel {
         index.defsByQualifiedName.set(def.qualifiedName, def);
       }
       if (def.kind === "class") classNames.add(def.qualifiedName);
-      for (const p of def.params) index.paramTypes.set(`${def.qualifiedName}\0${p.name}`, p.type ?? null);
+      for (const p of def.params) index.paramTypes.set(def.qualifiedName, p.name, p.type ?? null);
     }
     for (const def of facts.definitions) {
       if (def.className && !classNames.has(def.className)) {
@@ -145,18 +183,18 @@ export class ProjectModel {
       const [root, attr, ...rest] = b.target;
       if (root === undefined) continue;
       if (RECEIVERS.has(root) && attr !== undefined && rest.length === 0) {
-        push(index.attributes, `${b.scope ?? ""}\0${attr}`, b);
+        index.attributes.push(b.scope ?? "", attr, b);
       } else if (attr !== undefined && rest.length === 0 && classNames.has(root)) {
         // Static members: `Router.instance = new Router()`, TS `static router = new X()`.
-        push(index.attributes, `${root}\0${attr}`, b);
+        index.attributes.push(root, attr, b);
       } else if (attr === undefined) {
-        push(index.bindings, `${b.scope ?? ""}\0${root}`, b);
+        index.bindings.push(b.scope ?? "", root, b);
         // Class-body bindings are also the class's attributes.
-        if (b.scope && classNames.has(b.scope)) push(index.attributes, `${b.scope}\0${root}`, b);
+        if (b.scope && classNames.has(b.scope)) index.attributes.push(b.scope, root, b);
       }
     }
     for (const imp of facts.imports) {
-      for (const n of imp.names) push(index.imports, `${imp.enclosing ?? ""}\0${n.local}`, { fact: imp, imported: n.imported });
+      for (const n of imp.names) index.imports.push(imp.enclosing ?? "", n.local, { fact: imp, imported: n.imported });
     }
     this.indexes.set(file, index);
     return index;
@@ -328,13 +366,12 @@ export class ProjectModel {
       // Class bodies do not enclose their methods' names (Python and TS alike).
       if (isClassBody) continue;
       if (s !== "") {
-        const paramKey = `${s}\0${name}`;
-        if (index.paramTypes.has(paramKey)) {
-          const type = index.paramTypes.get(paramKey);
+        if (index.paramTypes.has(s, name)) {
+          const type = index.paramTypes.get(s, name);
           return type ? this.resolveType(file, type, s, depth + 1) : UNKNOWN;
         }
       }
-      const bindings = index.bindings.get(`${s}\0${name}`);
+      const bindings = index.bindings.get(s, name);
       if (bindings) {
         for (const b of bindings) {
           const v = this.bindingValue(file, b, depth + 1);
@@ -346,7 +383,7 @@ export class ProjectModel {
       const local = index.defsByQualifiedName.get(qualified);
       if (local) return { kind: "def", ref: { file, def: local } };
       if (index.objects.has(qualified)) return { kind: "object", file, qualifiedName: qualified };
-      const imports = index.imports.get(`${s}\0${name}`);
+      const imports = index.imports.get(s, name);
       if (imports) {
         for (const { fact, imported } of imports) {
           const v = this.importValue(file, fact, imported, depth + 1);
@@ -505,7 +542,7 @@ export class ProjectModel {
         if (onInstance && method.decorators.some((d) => PROPERTY_DECORATORS.test(d))) return this.callResult({ kind: "def", ref }, depth + 1);
         return { kind: "def", ref };
       }
-      const attrs = index.attributes.get(`${cls.def.qualifiedName}\0${name}`);
+      const attrs = index.attributes.get(cls.def.qualifiedName, name);
       if (attrs) {
         for (const b of attrs) {
           const v = this.bindingValue(cls.file, b, depth + 1);
@@ -633,8 +670,8 @@ export class ProjectModel {
       roots = new Set<string>();
       const index = this.index(file);
       if (index) {
-        for (const key of index.bindings.keys()) roots.add(key.slice(key.indexOf("\0") + 1));
-        for (const key of index.imports.keys()) roots.add(key.slice(key.indexOf("\0") + 1));
+        for (const name of index.bindings.names()) roots.add(name);
+        for (const name of index.imports.names()) roots.add(name);
       }
       this.aliasRoots.set(file, roots);
     }
@@ -668,8 +705,8 @@ export class ProjectModel {
     if (!this.aliasRootsOf(file).has(name)) return [];
     for (const s of scopeChain(scope)) {
       // A parameter shadows module-level names (`def app(environ, start_response)`).
-      if (s !== "" && index.paramTypes.has(`${s}\0${name}`)) return [];
-      const bindings = index.bindings.get(`${s}\0${name}`);
+      if (s !== "" && index.paramTypes.has(s, name)) return [];
+      const bindings = index.bindings.get(s, name);
       if (bindings) {
         const alias = bindings.find((b) => b.value.kind === "alias");
         if (!alias || alias.value.kind !== "alias") return [];
@@ -677,7 +714,7 @@ export class ProjectModel {
         const deeper = this.aliasChains(file, path, alias.scope, depth + 1);
         return deeper.length > 0 ? [...deeper, path] : [path];
       }
-      const imp = index.imports.get(`${s}\0${name}`)?.[0];
+      const imp = index.imports.get(s, name)?.[0];
       if (imp) {
         const bases: (readonly string[])[] = [this.externalPath(file, imp.fact, imp.imported)];
         if (this.importedFile(file, imp.fact)) {
@@ -761,12 +798,6 @@ function child<V>(parent: Map<string, Map<string, V>>, key: string): Map<string,
 /** The key of a call site in `ProjectModel.setCallTargets`: file and callee span (`a.b().c` and `a.b` start alike). */
 export function callTargetKey(file: string, call: Pick<CallSite, "calleeSpan">): string {
   return `${file}\0${call.calleeSpan.start}\0${call.calleeSpan.end}`;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 function commonPrefixLength(a: readonly string[], b: readonly string[]): number {
