@@ -15,6 +15,7 @@ import path from "node:path";
 import { threadId } from "node:worker_threads";
 import type { Report } from "../report/types.js";
 import type { CacheConfig } from "./store.js";
+import { makeDirectory } from "../util/make-directory.js";
 
 const MAGIC = "ssot-audit-run/1";
 const KEEP = 8;
@@ -79,7 +80,7 @@ export function writeRunMemo(cache: CacheConfig, key: string, report: Report): v
   const body = JSON.stringify(report);
   const temp = `${file}.${process.pid}.${threadId}.tmp`;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    makeDirectory(path.dirname(file));
     fs.writeFileSync(temp, `${[MAGIC, key, createHash("sha1").update(body).digest("hex")].join("\t")}\n${body}`);
     fs.renameSync(temp, file);
     prune(path.dirname(file));

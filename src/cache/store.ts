@@ -25,6 +25,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { threadId } from "node:worker_threads";
+import { makeDirectory } from "../util/make-directory.js";
 
 const INDEX_MAGIC = "ssot-audit-facts-index/1";
 /** Packs younger than this are never deleted (a concurrent run may not have indexed them yet). */
@@ -110,7 +111,7 @@ export class PackStore {
     const file = path.join(packsDir(this.config), pack);
     const temp = tempName(file);
     try {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
+      makeDirectory(path.dirname(file));
       fs.writeFileSync(temp, data);
       fs.renameSync(temp, file);
     } catch (error) {
@@ -206,7 +207,7 @@ function writeIndex(file: string, salt: string, entries: ReadonlyMap<string, Cac
     const e = entries.get(rel) as CacheEntry;
     files[rel] = [e.hash, e.pack, e.offset, e.length, e.sha1];
   }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeDirectory(path.dirname(file));
   const temp = tempName(file);
   try {
     fs.writeFileSync(temp, JSON.stringify({ magic: INDEX_MAGIC, salt, files }));
@@ -305,7 +306,7 @@ export function prepareCache(rootDir: string, location: string | undefined): { c
   let lastError = "";
   for (const dir of candidates) {
     try {
-      fs.mkdirSync(dir, { recursive: true });
+      makeDirectory(dir);
       fs.accessSync(dir, fs.constants.W_OK);
       const tag = path.join(dir, "CACHEDIR.TAG");
       if (!fs.existsSync(tag)) {

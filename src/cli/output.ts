@@ -1,7 +1,7 @@
-import fs from "node:fs";
 import path from "node:path";
 import { UsageError } from "../files/errors.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
+import { makeDirectory } from "../util/make-directory.js";
 
 /**
  * Writes a report, baseline, history or config file atomically (see `util/atomic-write.ts`),
@@ -10,7 +10,7 @@ import { writeFileAtomicSync } from "../util/atomic-write.js";
 export function writeFileAtomic(file: string, content: string): void {
   const dir = path.dirname(path.resolve(file));
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
   } catch (error) {
     throw new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }

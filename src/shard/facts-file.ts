@@ -21,6 +21,7 @@ import { globMatcher } from "../files/discover.js";
 import { UsageError } from "../files/errors.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { VERSION } from "../version.js";
+import { makeDirectory } from "../util/make-directory.js";
 
 const KIND = "ssot-audit-facts";
 const FORMAT_VERSION = 2;
@@ -98,7 +99,7 @@ export function writeShardFacts(
   for (const f of facts) chunks.push(Buffer.from(`${encodeDecodedFacts(f)}\n`));
   let data = Buffer.concat(chunks);
   if (file.endsWith(".gz")) data = zlib.gzipSync(data, { level: 6 });
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeDirectory(path.dirname(file));
   writeFileAtomicSync(file, data);
 }
 

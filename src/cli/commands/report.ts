@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import path from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { type CheckResult, runCheck } from "../../engine/check.js";
@@ -15,6 +14,7 @@ import { isActive } from "../../suppress/active.js";
 import { type MigrationReportInput, type Snippet, buildMigrationModel, snippetKey } from "../../report/migration.js";
 import { writeFileAtomic } from "../output.js";
 import type { SetExit } from "../program.js";
+import { makeDirectory } from "../../util/make-directory.js";
 
 export type Format = "markdown" | "html";
 
@@ -158,7 +158,7 @@ async function report(paths: string[], flags: ReportFlags): Promise<number> {
   if (flags.output) writeFileAtomic(path.resolve(cwd, flags.output), text);
   else process.stdout.write(text);
   if (historyFile) {
-    fs.mkdirSync(path.dirname(historyFile), { recursive: true });
+    makeDirectory(path.dirname(historyFile));
     appendSnapshot(historyFile, historyShown, current);
   }
   return 0;
