@@ -9,7 +9,7 @@
  * the facts as plain JSON, and decoded into the compact form a normal run keeps), sorted by
  * path. One line per file keeps every string small however large the shard.
  */
-import { decodeFacts, encodeDecodedFacts } from "../cache/codec.js";
+import { CODEC_VERSION, decodeFacts, encodeDecodedFacts } from "../cache/codec.js";
 import { StringPool } from "../facts/intern.js";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -24,7 +24,8 @@ import { VERSION } from "../version.js";
 import { makeDirectory } from "../util/make-directory.js";
 
 const KIND = "ssot-audit-facts";
-const FORMAT_VERSION = 2;
+/** The lines are the codec's output, so the format changes with it. */
+const FORMAT_VERSION = CODEC_VERSION;
 
 export interface ShardSpec {
   /** 1-based. */
@@ -155,7 +156,10 @@ export function readShardFacts(
     } catch {
       throw new UsageError(`${name} is not an ssot-audit facts file (bad header)`);
     }
-    if (header?.kind !== KIND || header.version !== FORMAT_VERSION) throw new UsageError(`${name} is not an ssot-audit facts file (version ${FORMAT_VERSION})`);
+    if (header?.kind !== KIND) throw new UsageError(`${name} is not an ssot-audit facts file`);
+    if (header.version !== FORMAT_VERSION) {
+      throw new UsageError(`${name} is in facts format ${String(header.version)}; this ssot-audit reads format ${FORMAT_VERSION}: re-run the shards with one version`);
+    }
     if (header.tool?.version !== VERSION) throw new UsageError(`${name} was written by ssot-audit ${header.tool?.version}; this is ${VERSION}: re-run the shards with one version`);
     if (header.config !== digest) throw new UsageError(`${name} was written with a different config (include, exclude, maxFileSize or parseBudgetMs differ)`);
     const { index, count: n } = header.shard ?? { index: 0, count: 0 };

@@ -73,7 +73,13 @@ describe("shards", () => {
     older.version = 1;
     fs.writeFileSync(path.join(temp, "older.jsonl"), [JSON.stringify(older), ...lines.slice(1)].join("\n"));
     await expect(runCheck({ paths: [fixture], cwd: REPO_ROOT, factsFiles: [out(1), path.join(temp, "older.jsonl")] })).rejects.toThrow(
-      /older\.jsonl is not an ssot-audit facts file \(version 2\)/,
+      /older\.jsonl is in facts format 1; this ssot-audit reads format 3: re-run the shards with one version/,
+    );
+    const other = JSON.parse(lines[0] ?? "") as { kind: string };
+    other.kind = "something-else";
+    fs.writeFileSync(path.join(temp, "other.jsonl"), [JSON.stringify(other), ...lines.slice(1)].join("\n"));
+    await expect(runCheck({ paths: [fixture], cwd: REPO_ROOT, factsFiles: [out(1), path.join(temp, "other.jsonl")] })).rejects.toThrow(
+      /other\.jsonl is not an ssot-audit facts file$/,
     );
     // Run where no config is found (a CI job in the wrong folder): refused, not an empty report.
     const bare = fs.mkdtempSync(path.join(temp, "no-config-"));
