@@ -28,6 +28,16 @@ export function budgetExceeded(budgetMs: number, text: string): ParseErrorFact {
 }
 
 /**
+ * The parse error of a file whose parser or extractor failed (both front ends): a stack overflow
+ * (recursive parsers and walks, on pathologically nested code) says so in the same words for
+ * Python and TypeScript; anything else is an internal error, given with its message.
+ */
+export function extractionFailed(stage: string, error: unknown): ParseErrorFact {
+  if (error instanceof RangeError && /call stack/i.test(error.message)) return { line: 1, message: "file is nested too deeply to analyse; skipped" };
+  return { line: 1, message: `${stage} failed: ${error instanceof Error ? error.message : String(error)}` };
+}
+
+/**
  * The facts of a file the extractor failed on (an internal error, not a syntax error): nothing
  * but one parse error, so one odd file never aborts an audit and is still listed.
  */

@@ -12,7 +12,7 @@ import type {
   SignatureOnlyReason,
   Span,
 } from "../../facts/types.js";
-import { type ExtractedFacts, budgetExceeded, emptyFacts } from "../../facts/failed.js";
+import { type ExtractedFacts, budgetExceeded, emptyFacts, extractionFailed } from "../../facts/failed.js";
 import { LineIndex } from "../../util/line-index.js";
 import { bodyShapeOfIds } from "../../util/shape.js";
 import { parseSuppression } from "../../util/suppressions.js";
@@ -58,7 +58,7 @@ export function extractPython(grammar: PythonGrammar, file: string, source: stri
     parsed = parsePython(parser, text, options.parseBudgetMs, tuning);
   } catch (error) {
     parser.reset();
-    facts.parseErrors.push({ line: 1, message: `parser failed: ${describe(error)}` });
+    facts.parseErrors.push(extractionFailed("parser", error));
     return facts;
   }
   if (parsed.kind === "budget") {
@@ -79,19 +79,9 @@ export function extractPython(grammar: PythonGrammar, file: string, source: stri
     }
     new Walker(flat, text, lineIndex, facts).run(hasError);
   } catch (error) {
-    const full = emptyFacts(file, "python", lineIndex.lineCount);
-    const message =
-      error instanceof RangeError && /call stack/i.test(error.message)
-        ? "file is nested too deeply to analyse; skipped"
-        : `python extractor failed: ${describe(error)}`;
-    full.parseErrors.push({ line: 1, message });
-    return full;
+    return emptyFacts(file, "python", lineIndex.lineCount, [extractionFailed("python extractor", error)]);
   }
   return facts;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Last dotted segment of an expression's text, ignoring a call's arguments: `abc.abstractmethod` → `abstractmethod`. */

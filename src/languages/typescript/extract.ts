@@ -27,7 +27,7 @@ import type {
   Span,
   Suppression,
 } from "../../facts/types.js";
-import { type ExtractedFacts, budgetExceeded, emptyFacts } from "../../facts/failed.js";
+import { type ExtractedFacts, budgetExceeded, emptyFacts, extractionFailed } from "../../facts/failed.js";
 import { LineIndex } from "../../util/line-index.js";
 import { bodyShapeOfIds } from "../../util/shape.js";
 import { parseSuppression } from "../../util/suppressions.js";
@@ -1578,10 +1578,6 @@ function suppressionsOf(sf: ts.SourceFile, text: string, li: LineIndex): Suppres
   return out;
 }
 
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 interface WithParseDiagnostics {
   readonly parseDiagnostics?: readonly ts.Diagnostic[];
 }
@@ -1611,7 +1607,7 @@ export function extractTypeScript(file: string, text: string, options: ExtractOp
     );
   } catch (err) {
     // The parser is recursive: pathological nesting overflows the stack.
-    return emptyFacts(file, "typescript", lines, [{ line: 1, message: `parser failed: ${errorMessage(err)}` }]);
+    return emptyFacts(file, "typescript", lines, [extractionFailed("parser", err)]);
   }
   if (limited && performance.now() - t0 > budget) return budgetError();
 
@@ -1645,7 +1641,7 @@ export function extractTypeScript(file: string, text: string, options: ExtractOp
     };
   } catch (err) {
     // Deeply nested input can overflow the recursive walk; never let one file crash the run.
-    return emptyFacts(file, "typescript", lines, [...parseErrors, { line: 1, message: `extraction failed: ${errorMessage(err)}` }]);
+    return emptyFacts(file, "typescript", lines, [...parseErrors, extractionFailed("extraction", err)]);
   }
 }
 
