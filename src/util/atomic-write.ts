@@ -54,18 +54,28 @@ function tempPathFor(target: string): string {
 /**
  * Replaces (or creates) `file` atomically with `data`. The folder must exist. Throws the
  * file-system error (with its `code`) when the file cannot be written; nothing is left behind then.
+ * A symbolic link is followed (the file it points to is replaced, the link kept); a target that is
+ * not a regular file (`/dev/null`, a named pipe) is written into, since it cannot be replaced.
  */
 export function writeFileAtomicSync(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
-  const target = path.resolve(file);
+  let target = path.resolve(file);
+  let existing: fs.Stats | undefined;
+  try {
+    existing = fs.statSync(target);
+  } catch {
+    // A new file.
+  }
+  if (existing && !existing.isFile() && !existing.isDirectory()) {
+    // A device, pipe or socket (`-o /dev/null`, `-o /dev/stdout`, a named pipe): written into.
+    // Renaming a file over it would replace the device node itself (for everyone, as root).
+    fs.writeFileSync(target, data);
+    return;
+  }
+  // A symbolic link stays a link: the file it points to is the one replaced.
+  if (existing) target = fs.realpathSync(target);
   const dir = path.dirname(target);
   let mode = options.mode;
-  if (mode === undefined) {
-    try {
-      mode = fs.statSync(target).mode & 0o7777;
-    } catch {
-      // A new file: the default mode.
-    }
-  }
+  if (mode === undefined && existing) mode = existing.mode & 0o7777;
   installHandlers();
   const tmp = tempPathFor(target);
   inFlight.add(tmp);

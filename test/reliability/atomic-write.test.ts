@@ -3,7 +3,7 @@
  * mode kept; nothing left behind on failure; and, in the CLI, a signal while writing finishes the
  * file at hand, removes temp files and exits with 128 + the signal number.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -27,6 +27,39 @@ describe("writeFileAtomicSync", () => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o640);
     writeFileAtomicSync(file, "three", { mode: 0o600 });
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it("replaces the file a symbolic link points to, keeping the link", () => {
+    const dir = tempDir();
+    const real = path.join(dir, "real.json");
+    const link = path.join(dir, "link.json");
+    fs.writeFileSync(real, "old");
+    fs.chmodSync(real, 0o640);
+    fs.symlinkSync("real.json", link);
+    writeFileAtomicSync(link, "new");
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(fs.readlinkSync(link)).toBe("real.json");
+    expect(fs.readFileSync(real, "utf8")).toBe("new");
+    expect(fs.statSync(real).mode & 0o777).toBe(0o640);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it.runIf(process.platform !== "win32")("writes into a target that is not a regular file (a named pipe, /dev/null) instead of replacing it", async () => {
+    const dir = tempDir();
+    const fifo = path.join(dir, "pipe");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    // A reader on the pipe: opening it for writing blocks until one is there.
+    const reader = spawn(process.execPath, ["-e", `process.stdout.write(require("fs").readFileSync(${JSON.stringify(fifo)}, "utf8"))`]);
+    let received = "";
+    reader.stdout.on("data", (d: Buffer) => {
+      received += String(d);
+    });
+    const done = new Promise((resolve) => reader.on("close", resolve));
+    writeFileAtomicSync(fifo, "through the pipe");
+    await done;
+    expect(received).toBe("through the pipe");
+    expect(fs.lstatSync(fifo).isFIFO()).toBe(true);
     expect(leftovers(dir)).toEqual([]);
   });
 
