@@ -1,4 +1,5 @@
 import type { ProjectOptions } from "../engine/project.js";
+import { Timings } from "../engine/timings.js";
 import { createProgress } from "../progress/bar.js";
 
 /** The performance flags shared by commands that load a project. */
@@ -10,6 +11,8 @@ export interface EngineFlags {
   /** false with `--no-progress`. */
   progress?: boolean;
   quiet?: boolean;
+  /** `--timing`: print each phase's wall-clock time on stderr at the end. */
+  timing?: boolean;
 }
 
 /**
@@ -17,15 +20,32 @@ export interface EngineFlags {
  * progress bar shows on a terminal unless `--no-progress`/`--quiet`. Call `stop()` when the
  * project is loaded (it clears the bar).
  */
-export function engineOptions(flags: EngineFlags): { options: Pick<ProjectOptions, "cache" | "cacheLocation" | "jobs" | "onProgress">; stop: () => void } {
+export function engineOptions(flags: EngineFlags): {
+  options: Pick<ProjectOptions, "cache" | "cacheLocation" | "jobs" | "onProgress" | "timings">;
+  stop: () => void;
+  timings?: Timings;
+} {
   const progress = createProgress({ enabled: flags.progress !== false && !flags.quiet });
+  const timings = flags.timing ? new Timings() : undefined;
   return {
     options: {
       cache: flags.cache !== false,
       ...(flags.cache !== false && flags.cacheLocation !== undefined ? { cacheLocation: flags.cacheLocation } : {}),
       ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
       onProgress: progress.onProgress,
+      ...(timings ? { timings } : {}),
     },
     stop: progress.stop,
+    ...(timings ? { timings } : {}),
   };
+}
+
+/** The `--timing` table: each phase's wall-clock time and what it did, then the total. */
+export function formatTimings(timings: Timings): string {
+  const rows = [...timings.phases.map((p) => [p.name, p.ms, p.detail ?? ""] as const), ["total", timings.elapsedMs, ""] as const];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  const ms = rows.map(([, t]) => `${Math.round(t).toLocaleString("en-US")} ms`);
+  const msWidth = Math.max(...ms.map((m) => m.length));
+  const lines = rows.map(([name, , detail], i) => `  ${name.padEnd(width)}  ${(ms[i] ?? "").padStart(msWidth)}${detail ? `  ${detail}` : ""}`);
+  return `ssot-audit: timing (wall clock)\n${lines.join("\n")}\n`;
 }

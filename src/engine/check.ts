@@ -11,7 +11,7 @@ import { toPosix } from "../files/paths.js";
 import { changedFiles } from "../git/changed.js";
 import { isActive } from "../suppress/active.js";
 import { type GateResult, applyGate, loadBaselineOption, restrictToChanged } from "../suppress/gate.js";
-import { type Project, type ProjectOptions, discoverProject, loadProject, resolveRequest, resolveRunConfig } from "./project.js";
+import { type DiscoveredFiles, type Project, type ProjectOptions, discoverProject, loadProject, resolveRequest, resolveRunConfig } from "./project.js";
 import type { CacheConfig } from "../cache/store.js";
 import type { ConceptSummary, Report } from "../report/types.js";
 import { VERSION } from "../version.js";
@@ -23,6 +23,7 @@ import { readRunMemo, runMemoKey, writeRunMemo } from "../cache/run-memo.js";
 import { hashSourceSync } from "../files/read.js";
 import { printable } from "../util/terminal.js";
 import { type TypeCheckOptions, applyTypedCallTargets, projectTsconfig, tsconfigInputs } from "./typed-calls.js";
+import { type Timings, timed, timedAsync } from "./timings.js";
 
 export interface CheckOptions extends ProjectOptions {
   /** Apply inline `ssot-audit-ignore` comments (default true; false: `--no-inline-ignore`). */
@@ -46,6 +47,8 @@ export interface AnalyzeOptions extends TypeCheckOptions {
    * whose files are not the ones on disk.
    */
   typeCheck?: boolean;
+  /** Records the type checker's and the analysis's time (`--timing`). */
+  timings?: Timings;
 }
 
 /** Analyses every configured concept of a loaded project. */
@@ -55,8 +58,14 @@ export function analyzeConcepts(project: Project, options: AnalyzeOptions = {}):
     const canonical = findCanonical(model, concept, loaded);
     return new ConceptAnalyzer(model, concept.id, concept, canonical);
   });
-  if (options.typeCheck !== false) applyTypedCallTargets(model, loaded.rootDir, analyzers, options);
-  return analyzeAll(model, analyzers);
+  if (options.typeCheck !== false) {
+    const start = performance.now();
+    const typed = applyTypedCallTargets(model, loaded.rootDir, analyzers, options);
+    // Only where it could run (a tsconfig.json).
+    if (typed) options.timings?.record("type checker", performance.now() - start, `${typed.resolved} of ${typed.asked} call sites resolved`);
+  }
+  const n = analyzers.length;
+  return timed(options.timings, "analyse concepts", () => analyzeAll(model, analyzers), () => `${n} concept${n === 1 ? "" : "s"}`);
 }
 
 /**
@@ -70,13 +79,16 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const baseline = options.baselineFile ? loadBaselineOption(options.baselineFile, options.cwd) : undefined;
   const project = await loadProject(options);
   if (changed) restrictToChanged(project, changed);
-  const concepts = analyzeConcepts(project, options.warn ? { warn: options.warn } : {});
-  const findings = runRules(project.model, concepts, project.loaded);
-  const gate = applyGate(project, findings, {
-    inlineIgnore: options.inlineIgnore !== false,
-    ...(baseline ? { baseline } : {}),
-    ...(changed ? { changed } : {}),
-  });
+  const { timings } = options;
+  const concepts = analyzeConcepts(project, { ...(options.warn ? { warn: options.warn } : {}), ...(timings ? { timings } : {}) });
+  const findings = timed(timings, "rules", () => runRules(project.model, concepts, project.loaded), (f) => `${f.length.toLocaleString("en-US")} findings`);
+  const gate = timed(timings, "suppressions, baseline", () =>
+    applyGate(project, findings, {
+      inlineIgnore: options.inlineIgnore !== false,
+      ...(baseline ? { baseline } : {}),
+      ...(changed ? { changed } : {}),
+    }),
+  );
   const report = buildReport(project, concepts, gate.findings, performance.now() - started, gate);
   if (options.changedSince) report.changedSince = { ref: options.changedSince, files: report.summary.files };
   return { report, project, concepts };
@@ -99,9 +111,11 @@ export interface CheckReportResult {
 export async function runCheckReport(options: CheckOptions, { useMemo = true, enrich }: ReportOptions = {}): Promise<CheckReportResult> {
   const started = performance.now();
   const memo =
-    useMemo && options.cache && !options.changedSince && !options.factsFiles ? await memoKeyFor(options, enrich?.name) : undefined;
+    useMemo && options.cache && !options.changedSince && !options.factsFiles
+      ? await timedAsync(options.timings, "find & hash files", () => memoKeyFor(options, enrich?.name), (m) => (m ? `${m.hashes.size.toLocaleString("en-US")} files (run memo key)` : undefined))
+      : undefined;
   if (memo) {
-    const report = readRunMemo(memo.cache, memo.key);
+    const report = timed(options.timings, "run memo", () => readRunMemo(memo.cache, memo.key), (r) => (r ? "hit: the previous run's report" : "miss"));
     if (report) {
       // The warnings the analysis would print.
       for (const note of memo.notes) options.warn?.(note);
@@ -118,8 +132,8 @@ export async function runCheckReport(options: CheckOptions, { useMemo = true, en
     options.warn?.(m);
   };
   // The memo's key hashed every file: cache hits need not be read again.
-  const analysis = await runCheck({ ...options, warn, ...(memo ? { knownHashes: memo.hashes } : {}) });
-  await enrich?.apply(analysis);
+  const analysis = await runCheck({ ...options, warn, ...(memo ? { knownHashes: memo.hashes, discovered: memo.sources } : {}) });
+  if (enrich) await timedAsync(options.timings, "fixes for the report", () => enrich.apply(analysis));
   if (memo && warnings === memo.notes.length + analysis.report.skipped.length) writeRunMemo(memo.cache, memo.key, analysis.report);
   return { report: analysis.report, rootDir: analysis.project.loaded.rootDir, analysis };
 }
@@ -138,7 +152,7 @@ export interface ReportOptions {
 async function memoKeyFor(
   options: CheckOptions,
   variant: string | undefined,
-): Promise<{ key: string; cache: CacheConfig; rootDir: string; notes: string[]; hashes: Map<string, string> } | undefined> {
+): Promise<{ key: string; cache: CacheConfig; rootDir: string; notes: string[]; hashes: Map<string, string>; sources: DiscoveredFiles } | undefined> {
   // Warnings about the config (printed by the analysis itself on a miss).
   const notes: string[] = [];
   const { loaded, requested } = resolveRequest({ ...options, warn: (m) => notes.push(m) });
@@ -181,7 +195,7 @@ async function memoKeyFor(
     ...(tsconfig ? { tsconfig } : {}),
     ...(variant ? { variant } : {}),
   });
-  return { key, cache: prepared.config, rootDir: loaded.rootDir, notes, hashes: new Map(files.map((f) => [f.rel, f.hash])) };
+  return { key, cache: prepared.config, rootDir: loaded.rootDir, notes, hashes: new Map(files.map((f) => [f.rel, f.hash])), sources };
 }
 
 /** Assembles the versioned report from the analysis. */

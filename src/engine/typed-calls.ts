@@ -135,12 +135,18 @@ function withoutJsonComments(text: string): string {
  * Resolves, with the type checker, the candidate call sites of the concepts (`candidateCalls`)
  * that are in TS/JS files and that the model resolves to nothing (`unknown`) or to something
  * outside the project (`external`: a path alias of the tsconfig the model does not know reads as
- * a package), and sets the answers on the model. Does nothing without a tsconfig.json or without
- * such call sites (then no program is built).
+ * a package), and sets the answers on the model. Does nothing without a tsconfig.json (returns
+ * undefined) or without such call sites (then no program is built). Returns how many call sites
+ * it asked about and how many it resolved.
  */
-export function applyTypedCallTargets(model: ProjectModel, rootDir: string, analyzers: readonly ConceptAnalyzer[], options: TypeCheckOptions = {}): void {
+export function applyTypedCallTargets(
+  model: ProjectModel,
+  rootDir: string,
+  analyzers: readonly ConceptAnalyzer[],
+  options: TypeCheckOptions = {},
+): { asked: number; resolved: number } | undefined {
   const tsconfig = projectTsconfig(rootDir);
-  if (!tsconfig) return;
+  if (!tsconfig) return undefined;
   const queries: TypedCallQuery[] = [];
   const calls: { file: string; call: CallSite }[] = [];
   const seen = new Set<string>();
@@ -156,7 +162,7 @@ export function applyTypedCallTargets(model: ProjectModel, rootDir: string, anal
       calls.push({ file, call });
     }
   }
-  if (queries.length === 0) return;
+  if (queries.length === 0) return { asked: 0, resolved: 0 };
 
   // Files whose text on disk is not the one the facts describe: their offsets mean nothing.
   const stale = new Set<string>();
@@ -170,7 +176,7 @@ export function applyTypedCallTargets(model: ProjectModel, rootDir: string, anal
     return read.text;
   };
   const result = resolveTypedCalls({ rootDir, tsconfig, queries, sourceText, ...(options.warn ? { warn: options.warn } : {}) });
-  if (!result) return;
+  if (!result) return { asked: queries.length, resolved: 0 };
 
   const targets = new Map<string, DefRef>();
   result.targets.forEach((site, i) => {
@@ -182,4 +188,5 @@ export function applyTypedCallTargets(model: ProjectModel, rootDir: string, anal
     targets.set(callTargetKey(query.file, query.call), { file: site.file, def });
   });
   model.setCallTargets(targets);
+  return { asked: queries.length, resolved: targets.size };
 }

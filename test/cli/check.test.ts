@@ -123,3 +123,77 @@ describe("ssot-audit check (the real binary)", () => {
     expect(doc.stdout.startsWith("# legacy-fallback\n")).toBe(true);
   });
 });
+
+describe("--timing", () => {
+  /** The table's rows as [phase, detail] (times vary; each must be a number of ms). */
+  const rows = (stderr: string): [string, string][] => {
+    const lines = stderr.split("\n").filter(Boolean);
+    const start = lines.indexOf("ssot-audit: timing (wall clock)");
+    expect(start).toBeGreaterThanOrEqual(0);
+    return lines.slice(start + 1).map((line) => {
+      const m = /^ {2}(\S.*?) +([\d,]+) ms(?: {2}(.*))?$/.exec(line);
+      expect(m, line).not.toBeNull();
+      return [m?.[1] ?? "", m?.[3] ?? ""];
+    });
+  };
+
+  it("prints each phase of a check on stderr, cold then from the run memo, and leaves stdout alone", () => {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), "ssot-timing-"));
+    try {
+      const args = ["check", "fixtures/python-broadcast", "-f", "json", "--timing", "--cache-location", cache];
+      const cold = run(args);
+      expect(cold.status).toBe(1);
+      expect((JSON.parse(cold.stdout) as { findings: unknown[] }).findings).toHaveLength(36);
+      expect(rows(cold.stderr)).toEqual([
+        ["find & hash files", "23 files (run memo key)"],
+        ["run memo", "miss"],
+        // The files just found and hashed are not searched for again.
+        ["extract facts", "23 files: 23 parsed, 0 from the cache; in-process"],
+        ["build model", ""],
+        ["analyse concepts", "2 concepts"],
+        ["rules", "36 findings"],
+        ["suppressions, baseline", ""],
+        ["write reports", ""],
+        ["total", ""],
+      ]);
+      const warm = run(args);
+      const withoutDuration = (stdout: string) => stdout.replace(/"durationMs": \d+/, "");
+      expect(withoutDuration(warm.stdout)).toBe(withoutDuration(cold.stdout));
+      expect(rows(warm.stderr)).toEqual([
+        ["find & hash files", "23 files (run memo key)"],
+        ["run memo", "hit: the previous run's report"],
+        ["write reports", ""],
+        ["total", ""],
+      ]);
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  it("shows the type checker where a tsconfig.json lets it run, and discovery's phases", () => {
+    const typed = run(["check", "fixtures/ts-typed-calls", "-f", "json", "--timing", "--no-cache"]);
+    expect(rows(typed.stderr).map(([phase]) => phase)).toEqual([
+      "find files",
+      "extract facts",
+      "build model",
+      "type checker",
+      "analyse concepts",
+      "rules",
+      "suppressions, baseline",
+      "write reports",
+      "total",
+    ]);
+    expect(rows(typed.stderr)[3]).toEqual(["type checker", "10 of 13 call sites resolved"]);
+    const discovery = run(["discover", "fixtures/discover-typescript", "-f", "json", "--timing", "--no-cache"]);
+    expect(discovery.status).toBe(0);
+    expect(rows(discovery.stderr)).toEqual([
+      ["find files", "11 files"],
+      ["extract facts", "11 files: 11 parsed, 0 from the cache; in-process"],
+      ["build model", ""],
+      ["discover candidates", "2 candidates"],
+      ["write reports", ""],
+      ["total", ""],
+    ]);
+    expect(run(["check", "fixtures/python-broadcast", "-f", "json", "--no-cache"]).stderr).not.toContain("timing");
+  });
+});

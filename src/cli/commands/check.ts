@@ -10,7 +10,8 @@ import { useColor, writeFileAtomic } from "../output.js";
 import { discoverWithoutConfig } from "./discover.js";
 import { loadRuleDocs, planOutputs, reportLocation } from "../report-outputs.js";
 import type { SetExit } from "../program.js";
-import { engineOptions } from "../engine-flags.js";
+import { engineOptions, formatTimings } from "../engine-flags.js";
+import { timedAsync } from "../../engine/timings.js";
 import { type ShardSpec, parseShard } from "../../shard/facts-file.js";
 import { runShard } from "../../shard/run.js";
 import { printable } from "../../util/terminal.js";
@@ -35,6 +36,8 @@ interface CheckFlags {
   cacheLocation?: string;
   jobs?: number;
   progress?: boolean;
+  /** `--timing`: each phase's wall-clock time on stderr. */
+  timing?: boolean;
   /** `--shard i/n` (with `--facts-out`): extract one shard's facts, no analysis. */
   shard?: ShardSpec;
   factsOut?: string;
@@ -131,20 +134,25 @@ async function check(paths: string[], flags: CheckFlags): Promise<number> {
     ...(needs.has("sarif") || needs.has("junit") ? { rules: loadRuleDocs() } : {}),
     ...(needs.has("sarif") || needs.has("github") ? { location: await reportLocation(rootDir) } : {}),
   };
-  for (const target of targets) {
+  const writeReports = async (): Promise<void> => {
+    for (const target of targets) await writeReport(target);
+  };
+  const writeReport = async (target: (typeof targets)[number]): Promise<void> => {
     if (target.format === "markdown" || target.format === "html") {
       if (!analysis) throw new Error("the migration report needs the whole analysis");
       const { text } = await renderMigrationReport(analysis, { format: target.format });
       if (target.file) writeFileAtomic(target.file, text);
       else process.stdout.write(text);
-      continue;
+      return;
     }
     const reporter = REPORTERS[target.format];
     if (!reporter) throw new UsageError(`unknown format "${target.format}"`);
     const text = reporter(report, { ...base, color: !target.file && useColor(flags.color, process.stdout) });
     if (target.file) writeFileAtomic(target.file, text);
     else process.stdout.write(text);
-  }
+  };
+  await timedAsync(engine.timings, "write reports", writeReports);
+  if (engine.timings) process.stderr.write(formatTimings(engine.timings));
   // Diagnostics the stylish or github output already printed on stdout are not repeated on stderr.
   const shownOnStdout = targets.some((t) => (t.format === "stylish" || t.format === "github") && !t.file);
   const problems = report.suppressionProblems ?? [];
@@ -196,6 +204,7 @@ export function registerCheck(program: Command, setExit: SetExit): void {
     .option("--cache-location <dir>", "facts cache folder")
     .option("--jobs <n>", "worker threads", parsePositiveInt)
     .option("--no-progress", "no progress bar")
+    .option("--timing", "print each phase's wall-clock time on stderr (finding files, extracting facts, analysis, rules …)")
     .addOption(
       new Option(
         "--shard <i/n>",

@@ -3,7 +3,8 @@ import path from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { DiscoveryReport } from "../../discover/types.js";
 import { type DiscoveryRun, runDiscovery } from "../../discover/run.js";
-import { engineOptions } from "../engine-flags.js";
+import { engineOptions, formatTimings } from "../engine-flags.js";
+import { type Timings, timedAsync } from "../../engine/timings.js";
 import { findConfig } from "../../config/load.js";
 import type { ProjectOptions } from "../../engine/project.js";
 import { UsageError } from "../../files/errors.js";
@@ -23,6 +24,8 @@ export interface DiscoverFlags {
   jobs?: number;
   /** false with `--no-progress`. */
   progress?: boolean;
+  /** `--timing`: each phase's wall-clock time on stderr. */
+  timing?: boolean;
 }
 
 function parseDiscoveryFormat(value: string): string {
@@ -45,11 +48,11 @@ export function parseCount(value: string): number {
  */
 export function discoverWithFlags(
   paths: string[],
-  flags: Pick<DiscoverFlags, "config" | "quiet" | "cache" | "cacheLocation" | "jobs" | "progress">,
+  flags: Pick<DiscoverFlags, "config" | "quiet" | "cache" | "cacheLocation" | "jobs" | "progress" | "timing">,
   extra: Partial<ProjectOptions> = {},
-): Promise<DiscoveryRun> {
+): Promise<DiscoveryRun & { phases?: Timings }> {
   const engine = engineOptions(flags);
-  return runDiscovery({
+  const run = runDiscovery({
     paths: paths.length > 0 ? paths : ["."],
     cwd: process.cwd(),
     ...(flags.config ? { configPath: flags.config } : {}),
@@ -59,6 +62,14 @@ export function discoverWithFlags(
     ...engine.options,
     ...extra,
   }).finally(engine.stop);
+  // `--timing`'s phases, for the caller to print after writing the reports.
+  return run.then((r) => ({ ...r, ...(engine.timings ? { phases: engine.timings } : {}) }));
+}
+
+/** Writes discovery's reports, then (`--timing`) the phases' times. */
+async function writeDiscoveries(run: { phases?: Timings }, write: () => void): Promise<void> {
+  await timedAsync(run.phases, "write reports", async () => write());
+  if (run.phases) process.stderr.write(formatTimings(run.phases));
 }
 
 /** Prints (or writes) a discovery report in one format. */
@@ -73,16 +84,17 @@ export function writeDiscovery(report: DiscoveryReport, format: string, output: 
 
 /** `ssot-audit discover [paths...]`: always exit 0 once the report is out. */
 export async function discover(paths: string[], flags: DiscoverFlags): Promise<number> {
-  const { report } = await discoverWithFlags(paths, flags);
+  const run = await discoverWithFlags(paths, flags);
+  const { report } = run;
   const shown: DiscoveryReport = flags.top
     ? { version: 1, discovery: { candidates: report.discovery.candidates.slice(0, flags.top) } }
     : report;
-  writeDiscovery(shown, flags.format, flags.output, flags.color);
+  await writeDiscoveries(run, () => writeDiscovery(shown, flags.format, flags.output, flags.color));
   return 0;
 }
 
 /** The flags of the default command that matter when it falls back to discovery. */
-export interface CheckFallbackFlags extends Pick<DiscoverFlags, "config" | "quiet" | "color" | "cache" | "cacheLocation" | "jobs"> {
+export interface CheckFallbackFlags extends Pick<DiscoverFlags, "config" | "quiet" | "color" | "cache" | "cacheLocation" | "jobs" | "progress" | "timing"> {
   format?: string | string[];
   output?: string | string[];
   baseline?: string;
@@ -117,8 +129,10 @@ export async function discoverWithoutConfig(paths: string[], flags: CheckFallbac
       "ssot-audit: no ssot-audit.config.{json,yaml,yml} found; running discovery (`ssot-audit init` writes a config from it)\n",
     );
   }
-  const { report } = await discoverWithFlags(paths, flags);
-  for (const t of targets) writeDiscovery(report, t.format, t.output, flags.color);
+  const run = await discoverWithFlags(paths, flags);
+  await writeDiscoveries(run, () => {
+    for (const t of targets) writeDiscovery(run.report, t.format, t.output, flags.color);
+  });
   return 0;
 }
 
@@ -142,6 +156,7 @@ export function registerDiscover(program: Command, setExit: SetExit): void {
     .option("--cache-location <dir>", "facts cache folder")
     .option("--jobs <n>", "worker threads", parseCount)
     .option("--no-progress", "no progress bar")
+    .option("--timing", "print each phase's wall-clock time on stderr (finding files, extracting facts, discovery …)")
     .action(async (paths: string[], flags: DiscoverFlags) => {
       setExit(await discover(paths, flags));
     });
