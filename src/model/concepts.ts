@@ -97,9 +97,91 @@ interface SideCandidate {
   legacy: boolean;
   call?: CallSite;
   reference?: Reference;
+  /** The sink patterns its chain and alias chains match (`FileSinkHits`), when any. */
+  sinks?: ChainSinks;
   callee?: Value;
   result?: Value;
   path?: Value;
+}
+
+/**
+ * The sink patterns of every concept, each distinct pattern once with an id, and which of them
+ * a member chain matches. Chains repeat across a project (`self.logger.info`, `os.environ.get`)
+ * and name lists are shared (`facts/intern.ts`), so each distinct chain is matched once, by all
+ * patterns, whatever the number of concepts.
+ */
+class SinkCatalog {
+  private readonly ids = new Map<string, number>();
+  private readonly patterns: SinkPattern[] = [];
+  private readonly byChain = new Map<readonly string[], readonly number[]>();
+
+  /** The id of a pattern (its text is its identity). */
+  id(text: string, pattern: SinkPattern): number {
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.patterns.length;
+      this.patterns.push(pattern);
+      this.ids.set(text, id);
+    }
+    return id;
+  }
+
+  get size(): number {
+    return this.patterns.length;
+  }
+
+  /** Ids of the patterns that match a prefix of the chain (`matchesSinkPrefix`). */
+  matches(chain: readonly string[], shared: boolean): readonly number[] {
+    const known = shared ? this.byChain.get(chain) : undefined;
+    if (known) return known;
+    let ids: number[] | undefined;
+    this.patterns.forEach((pattern, id) => {
+      if (matchesSinkPrefix(pattern, chain)) (ids ??= []).push(id);
+    });
+    const result = ids ?? NO_SINKS;
+    if (shared) this.byChain.set(chain, result);
+    return result;
+  }
+}
+
+/** What sink patterns (ids in the `SinkCatalog`) a chain, as written and through each of its alias chains, matches. */
+interface ChainSinks {
+  raw: readonly number[];
+  aliases: readonly (readonly number[])[];
+}
+
+/** A file's calls and references that match some sink pattern, by index in `facts.calls` / `facts.references` (ascending). */
+interface FileSinkHits {
+  calls: Map<number, ChainSinks>;
+  references: Map<number, ChainSinks>;
+}
+
+const NO_SINKS: readonly number[] = Object.freeze([]);
+const NO_SINK_HITS: FileSinkHits = { calls: new Map(), references: new Map() };
+
+function fileSinkHits(entry: FileEntry, aliases: FactAliases, catalog: SinkCatalog): FileSinkHits {
+  const hitsOf = (chains: readonly (readonly string[])[], aliasesOf: FactAliases["calls"]): Map<number, ChainSinks> => {
+    const hits = new Map<number, ChainSinks>();
+    chains.forEach((chain, i) => {
+      // Raw chains are the pool's shared lists; alias chains are made per use.
+      const raw = catalog.matches(chain, true);
+      const chainAliases = aliasesOf[i] ?? [];
+      const viaAliases = chainAliases.map((resolved) => catalog.matches(resolved, false));
+      if (raw.length > 0 || viaAliases.some((ids) => ids.length > 0)) hits.set(i, { raw, aliases: viaAliases });
+    });
+    return hits;
+  };
+  const facts = entry.facts;
+  return {
+    calls: hitsOf(
+      facts.calls.map((c) => c.callee),
+      aliases.calls,
+    ),
+    references: hitsOf(
+      facts.references.map((r) => r.path),
+      aliases.references,
+    ),
+  };
 }
 
 /** A file's side candidates (`SideCandidate`), and the test for "inside some fallback side". */
@@ -118,21 +200,24 @@ export function analyzeAll(model: ProjectModel, analyzers: readonly ConceptAnaly
   const started = analyzers.map((a) => a.begin());
   const fallbacks = analyzers.map((): FallbackHit[] => []);
   const sinkUses = analyzers.map((): SinkUse[] => []);
+  const catalog = new SinkCatalog();
+  for (const a of analyzers) a.registerSinks(catalog);
   // Alias chains only serve sink matching.
-  const anySinks = analyzers.some((a) => a.hasSinks);
+  const anySinks = catalog.size > 0;
   for (const [file, entry] of model.files) {
     const wanted = analyzers.map((a) => a.covers(entry));
     if (!wanted.includes(true)) continue;
     const aliases = anySinks ? model.factAliasChains(file) : NO_FACT_ALIASES;
+    const hits = anySinks ? fileSinkHits(entry, aliases, catalog) : NO_SINK_HITS;
     let sides: FileSides | undefined;
     analyzers.forEach((a, k) => {
       if (!wanted[k]) return;
       if (entry.facts.fallbacks.length > 0) {
-        sides ??= fileSides(entry, aliases);
+        sides ??= fileSides(entry, aliases, hits);
         append(fallbacks[k], a.fallbacksIn(file, entry, sides, (started[k] as ConceptStart).nameKeys));
       }
       // One file may hold tens of thousands of sink uses: appended one by one, not spread.
-      append(sinkUses[k], a.sinkUsesIn(file, entry, aliases));
+      append(sinkUses[k], a.sinkUsesIn(file, entry, aliases, hits));
     });
   }
   return analyzers.map((a, k) => a.finish(started[k] as ConceptStart, fallbacks[k] ?? [], sinkUses[k] ?? []));
@@ -145,24 +230,40 @@ function append<T>(to: T[] | undefined, items: readonly T[]): void {
 }
 
 /** The side candidates of a file with fallback sites. */
-function fileSides(entry: FileEntry, aliases: FactAliases): FileSides {
+function fileSides(entry: FileEntry, aliases: FactAliases, hits: FileSinkHits): FileSides {
   const facts = entry.facts;
   // Only items inside some side of some fallback site can matter (see fallbackTargets); skip
   // the others before any resolution (most of a file, and most of the cost).
   const covered = sideCoverage(facts.fallbacks);
   const candidates: SideCandidate[] = [];
-  const add = (chain: readonly string[], span: Span, chainAliases: readonly (readonly string[])[] | undefined, fact: Pick<SideCandidate, "call" | "reference">) => {
+  const add = (
+    chain: readonly string[],
+    span: Span,
+    chainAliases: readonly (readonly string[])[] | undefined,
+    sinks: ChainSinks | undefined,
+    fact: Pick<SideCandidate, "call" | "reference">,
+  ) => {
     if (!covered(span.start, span.end)) return;
     const lastSegment = chain.at(-1) ?? "";
     const last = lastSegment.endsWith("()") ? lastSegment.slice(0, -2) : lastSegment;
     const norm = normalizeName(last);
-    candidates.push({ start: span.start, end: span.end, chain, aliases: chainAliases ?? [], last, key: norm.key, legacy: norm.legacy, ...fact });
+    candidates.push({
+      start: span.start,
+      end: span.end,
+      chain,
+      aliases: chainAliases ?? [],
+      last,
+      key: norm.key,
+      legacy: norm.legacy,
+      ...(sinks ? { sinks } : {}),
+      ...fact,
+    });
   };
   facts.calls.forEach((call, i) => {
-    add(call.callee, call.span, aliases.calls[i], { call });
+    add(call.callee, call.span, aliases.calls[i], hits.calls.get(i), { call });
   });
   facts.references.forEach((reference, i) => {
-    add(reference.path, reference.span, aliases.references[i], { reference });
+    add(reference.path, reference.span, aliases.references[i], hits.references.get(i), { reference });
   });
   return { candidates, covered };
 }
@@ -183,6 +284,8 @@ export class ConceptAnalyzer {
   private readonly canonicalKey: string;
   private readonly canonicalClassKey?: string;
   private readonly sinks: { text: string; pattern: SinkPattern }[];
+  /** Each sink's id in the run's `SinkCatalog` (same order as `sinks`; `registerSinks`). */
+  private sinkIds: number[] = [];
   private readonly isSinkOwner: (file: string) => boolean;
   /** Raw names of implementations matched by name (a call bearing one is `likely` non-canonical). */
   private readonly implRawNames = new Set<string>();
@@ -235,8 +338,9 @@ export class ConceptAnalyzer {
     return { nameKeys, calls: this.classifyCalls(nameKeys) };
   }
 
-  get hasSinks(): boolean {
-    return this.sinks.length > 0;
+  /** Enters the concept's sinks in the run's catalog (before the per-file passes). */
+  registerSinks(catalog: SinkCatalog): void {
+    this.sinkIds = this.sinks.map((s) => catalog.id(s.text, s.pattern));
   }
 
   /** Whether the per-file passes look at this file: a production file of the concept's languages. */
@@ -288,22 +392,27 @@ export class ConceptAnalyzer {
   }
 
   private *candidates(nameKeys: Set<string>): Generator<{ file: string; call: CallSite }> {
-    const interesting = (name: string) => nameKeys.has(normalizeName(name).key) || this.implAnyNames.has(name);
-    for (const [file, entry] of this.files()) {
-      const calls = entry.facts.calls;
-      const names = calleeNames(calls);
-      for (let i = 0; i < calls.length; i++) {
-        const call = calls[i] as CallSite;
-        const raw = names.raws[i];
-        if (raw === undefined) continue;
-        if (!nameKeys.has(names.keys[i] as string) && !this.implAnyNames.has(raw)) {
-          // `legacy_send(to)` after `from old import send_email_old as legacy_send`.
-          if (call.callee.length !== 1) continue;
-          const original = localAliases(entry).get(raw);
-          if (!original || !interesting(original)) continue;
-        }
-        yield { file, call };
-      }
+    // Looked up by name in the project's call index instead of a pass over every call: a
+    // project has hundreds of thousands, and every concept asks.
+    const index = callIndexOf(this.model);
+    const sites = new Set<number>();
+    const addAll = (list: readonly number[] | undefined): void => {
+      if (list) for (const site of list) sites.add(site);
+    };
+    for (const key of nameKeys) {
+      addAll(index.byKey.get(key));
+      addAll(index.aliasByKey.get(key));
+    }
+    for (const raw of this.implAnyNames) {
+      addAll(index.byRaw.get(raw));
+      addAll(index.aliasByRaw.get(raw));
+    }
+    // Site numbers follow the project's files and each file's calls: sorted, they are in the
+    // order a pass over every call would meet them.
+    for (const site of [...sites].sort((a, b) => a - b)) {
+      const [file, entry] = index.files[index.siteFile[site] as number] as [string, FileEntry];
+      if (!this.covers(entry)) continue;
+      yield { file, call: entry.facts.calls[index.siteCall[site] as number] as CallSite };
     }
   }
 
@@ -313,22 +422,25 @@ export class ConceptAnalyzer {
     const canonical = this.canonical.def;
     const wantClass = canonical.kind === "class";
     for (const [file, entry] of this.files()) {
-      const testDoubleClasses = new Set(
-        entry.facts.definitions.filter((d) => d.kind === "class" && TEST_DOUBLE.test(d.name)).map((d) => d.qualifiedName),
-      );
+      let testDoubleClasses: Set<string> | undefined;
       for (const def of entry.facts.definitions) {
         if ((def.kind === "class") !== wantClass) continue;
-        const ref = { file, def };
-        if (defKey(ref) === this.canonicalKey) continue;
         if (def.signatureOnly) continue;
-        if (TEST_DOUBLE.test(def.name) || (def.className && testDoubleClasses.has(def.className))) continue;
-        if (file === this.canonical.file && within(def.span, canonical.span)) continue;
+        // The name and the shape first: most definitions match neither, and each concept looks
+        // at every definition of the project.
         const byName = nameKeys.has(normalizeName(def.name).key);
         let similarity: number | undefined;
         if (!byName) {
           similarity = this.cloneSimilarity(def);
           if (similarity === undefined) continue;
         }
+        const ref = { file, def };
+        if (defKey(ref) === this.canonicalKey) continue;
+        testDoubleClasses ??= new Set(
+          entry.facts.definitions.filter((d) => d.kind === "class" && TEST_DOUBLE.test(d.name)).map((d) => d.qualifiedName),
+        );
+        if (TEST_DOUBLE.test(def.name) || (def.className && testDoubleClasses.has(def.className))) continue;
+        if (file === this.canonical.file && within(def.span, canonical.span)) continue;
         if (!normalizeName(def.name).legacy && this.isDelegateToCanonical(ref)) {
           this.delegateKeys.add(defKey(ref));
           this.delegateRefs.set(defKey(ref), ref);
@@ -448,7 +560,7 @@ export class ConceptAnalyzer {
         // A legacy-named flag (`flags.notify_legacy`) is not code; a call or a function reference is.
         if (c.legacy && (c.call !== undefined || this.sideValue(file, c).kind === "def")) item.reaches = { kind: "legacy-name", label: c.last, span };
       }
-      const sink = this.matchSink(c.chain, c.aliases);
+      const sink = this.matchSink(c.sinks);
       if (sink) item.reaches ??= { kind: "sink", label: sink, span };
       if (!item.reaches || !item.touches) {
         const verdict = this.judgeValue(this.sideValue(file, c));
@@ -520,12 +632,15 @@ export class ConceptAnalyzer {
 
   // ------------------------------------------------------------ sinks
 
-  /** The sink a chain, as written or through one of its alias chains (`ProjectModel.factAliasChains`), matches. */
-  private matchSink(chain: readonly string[], aliases: readonly (readonly string[])[] = []): string | undefined {
-    if (this.sinks.length === 0) return undefined;
-    for (const s of this.sinks) if (matchesSinkPrefix(s.pattern, chain)) return s.text;
-    for (const resolved of aliases) {
-      for (const s of this.sinks) if (matchesSinkPrefix(s.pattern, resolved)) return s.text;
+  /**
+   * The concept's first sink (in its order) that a chain matches as written, else through its
+   * alias chains (`ProjectModel.factAliasChains`) in turn; `sinks` says which patterns match each.
+   */
+  private matchSink(sinks: ChainSinks | undefined): string | undefined {
+    if (!sinks || this.sinks.length === 0) return undefined;
+    for (const matched of [sinks.raw, ...sinks.aliases]) {
+      if (matched.length === 0) continue;
+      for (let k = 0; k < this.sinks.length; k++) if (matched.includes(this.sinkIds[k] as number)) return this.sinks[k]?.text;
     }
     return undefined;
   }
@@ -544,19 +659,22 @@ export class ConceptAnalyzer {
   }
 
   /** The direct uses of the concept's sinks in one file (none in the sinks' owners). */
-  sinkUsesIn(file: string, entry: FileEntry, aliases: FactAliases): SinkUse[] {
+  sinkUsesIn(file: string, entry: FileEntry, aliases: FactAliases, hits: FileSinkHits): SinkUse[] {
     if (this.sinks.length === 0 || this.isSinkOwner(file)) return [];
     const uses: SinkUse[] = [];
     const facts = entry.facts;
-    facts.calls.forEach((call, i) => {
-      const pattern = this.matchSink(call.callee, aliases.calls[i]);
+    // Only the calls and references that match some concept's sink (`hits`), in file order.
+    for (const [i, sinks] of hits.calls) {
+      const call = facts.calls[i] as CallSite;
+      const pattern = this.matchSink(sinks);
       if (pattern) uses.push({ file, span: call.span, chain: call.callee, pattern, isCall: true, ...(call.enclosing ? { enclosing: call.enclosing } : {}) });
-    });
-    facts.references.forEach((ref, i) => {
-      const pattern = this.matchSink(ref.path, aliases.references[i]);
-      if (pattern && this.isSinkAliasDefinition(facts.bindings, ref, aliases.references[i])) return;
+    }
+    for (const [i, sinks] of hits.references) {
+      const ref = facts.references[i] as Reference;
+      const pattern = this.matchSink(sinks);
+      if (pattern && this.isSinkAliasDefinition(facts.bindings, ref, aliases.references[i])) continue;
       if (pattern) uses.push({ file, span: ref.span, chain: ref.path, pattern, isCall: false, ...(ref.enclosing ? { enclosing: ref.enclosing } : {}) });
-    });
+    }
     return uses;
   }
 
@@ -672,6 +790,58 @@ function calleeNames(calls: readonly CallSite[]): CalleeNames {
     calleeNamesOf.set(calls, names);
   }
   return names;
+}
+
+/**
+ * Every call site of a project (with a callee name) by the names `candidates` looks for: its
+ * callee's last name, normalized and raw, and — for a one-segment callee that is a local alias
+ * (`legacy_send(to)` after `from old import send_email_old as legacy_send`) — the aliased name,
+ * normalized and raw. Sites are numbered in the order of the project's files and their calls.
+ */
+interface CallIndex {
+  files: [string, FileEntry][];
+  /** Per site: its file's index in `files`. */
+  siteFile: number[];
+  /** Per site: its index in that file's calls. */
+  siteCall: number[];
+  byKey: Map<string, number[]>;
+  byRaw: Map<string, number[]>;
+  aliasByKey: Map<string, number[]>;
+  aliasByRaw: Map<string, number[]>;
+}
+
+const callIndexes = new WeakMap<ProjectModel, CallIndex>();
+
+/** The model's call index, built on first use (the model's files do not change after it is built). */
+function callIndexOf(model: ProjectModel): CallIndex {
+  const known = callIndexes.get(model);
+  if (known) return known;
+  const index: CallIndex = { files: [], siteFile: [], siteCall: [], byKey: new Map(), byRaw: new Map(), aliasByKey: new Map(), aliasByRaw: new Map() };
+  const add = (map: Map<string, number[]>, name: string, site: number): void => {
+    const list = map.get(name);
+    if (list) list.push(site);
+    else map.set(name, [site]);
+  };
+  for (const [file, entry] of model.files) {
+    const f = index.files.push([file, entry]) - 1;
+    const calls = entry.facts.calls;
+    const names = calleeNames(calls);
+    for (let i = 0; i < calls.length; i++) {
+      const raw = names.raws[i];
+      if (raw === undefined) continue;
+      const site = index.siteFile.push(f) - 1;
+      index.siteCall.push(i);
+      add(index.byKey, names.keys[i] as string, site);
+      add(index.byRaw, raw, site);
+      if ((calls[i] as CallSite).callee.length !== 1) continue;
+      const original = localAliases(entry).get(raw);
+      if (!original) continue;
+      add(index.aliasByKey, normalizeName(original).key, site);
+      add(index.aliasByRaw, original, site);
+    }
+  }
+  callIndexes.set(model, index);
+  return index;
 }
 
 const localAliasesOf = new WeakMap<FileEntry, Map<string, string>>();

@@ -35,6 +35,14 @@ export interface FileEntry {
   moduleName?: string;
 }
 
+/** Each definition's key, made once (keys are looked up in sets and maps millions of times; a fresh string must be hashed each time). */
+const defKeys = new WeakMap<Definition, { file: string; key: string }>();
+
+/** A definition's identity across the project: `file::Qualified.name@offset`. */
 export function defKey(ref: DefRef): string {
-  return `${ref.file}::${ref.def.qualifiedName}@${ref.def.span.start}`;
+  const known = defKeys.get(ref.def);
+  if (known !== undefined && known.file === ref.file) return known.key;
+  const key = `${ref.file}::${ref.def.qualifiedName}@${ref.def.span.start}`;
+  defKeys.set(ref.def, { file: ref.file, key });
+  return key;
 }

@@ -54,8 +54,8 @@ afterAll(() => {
   for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
 });
 
-async function analysed(concepts: string[]) {
-  const root = makeProject({ ...FILES, "ssot-audit.config.yaml": `concepts:\n${concepts.map((c) => `  ${c}`).join("")}` });
+async function analysed(concepts: string[], extra: Record<string, string> = {}) {
+  const root = makeProject({ ...FILES, ...extra, "ssot-audit.config.yaml": `concepts:\n${concepts.map((c) => `  ${c}`).join("")}` });
   roots.push(root);
   const project = await loadProject({ paths: ["."], cwd: root });
   return { project, analyses: analyzeConcepts(project) };
@@ -81,6 +81,23 @@ describe("concepts analysed together", () => {
       ["sms", [["app/legacy.py", 22, "http.post"]], []],
       ["env", [["app/legacy.py", 24, "os.environ.get"], ["app/legacy.py", 24, "ENV"]], []],
     ]);
+  });
+
+  it("report each use under the concept's first sink the chain matches as written, else through its aliases", async () => {
+    // `ENV.get` matches `**.get` as written, and `os.environ` only through `ENV`: the chain as
+    // written decides first, then the concept's order of sinks. The concepts share the patterns.
+    const reader = { "app/reader.py": "from os import environ as ENV\n\n\ndef read():\n    return ENV.get('X')\n" };
+    const { analyses } = await analysed(
+      [
+        'written:\n    canonical: app/config.py::load_config\n    sinks: ["os.environ", "**.get"]\n',
+        'aliased:\n    canonical: app/config.py::load_config\n    sinks: ["os.environ"]\n',
+      ],
+      reader,
+    );
+    const uses = (id: string) =>
+      analyses.find((a) => a.id === id)?.sinkUses.filter((u) => u.file === "app/reader.py").map((u) => [u.span.line, u.chain.join("."), u.pattern]);
+    expect(uses("written")).toEqual([[5, "ENV.get", "**.get"]]);
+    expect(uses("aliased")).toEqual([[5, "ENV.get", "os.environ"]]);
   });
 
   it("resolve each file's alias chains once, whatever the number of concepts", async () => {
