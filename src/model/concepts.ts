@@ -134,11 +134,12 @@ class SinkCatalog {
   matches(chain: readonly string[], shared: boolean): readonly number[] {
     const known = shared ? this.byChain.get(chain) : undefined;
     if (known) return known;
-    let ids: number[] | undefined;
+    const ids: number[] = [];
     this.patterns.forEach((pattern, id) => {
-      if (matchesSinkPrefix(pattern, chain)) (ids ??= []).push(id);
+      if (matchesSinkPrefix(pattern, chain)) ids.push(id);
     });
-    const result = ids ?? NO_SINKS;
+    // Most chains match nothing: they share one empty list.
+    const result = ids.length > 0 ? ids : NO_SINKS;
     if (shared) this.byChain.set(chain, result);
     return result;
   }
