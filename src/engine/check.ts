@@ -77,7 +77,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   // Usage problems (unknown ref, bad baseline) are reported before the expensive analysis.
   const changed = options.changedSince ? await changedFiles(resolveRunConfig(options).rootDir, options.changedSince) : undefined;
   const baseline = options.baselineFile ? loadBaselineOption(options.baselineFile, options.cwd) : undefined;
-  const project = await loadProject(options);
+  const project = await loadProject({ ...options, checkFiles: requireCanonicalFiles });
   if (changed) restrictToChanged(project, changed);
   const { timings } = options;
   const concepts = analyzeConcepts(project, { ...(options.warn ? { warn: options.warn } : {}), ...(timings ? { timings } : {}) });
@@ -160,6 +160,14 @@ async function memoKeyFor(
   const prepared = prepareCache(loaded.rootDir, location);
   if (!("config" in prepared)) return undefined;
   const sources = await discoverProject(loaded);
+  // Before hashing every file: a config naming a missing canonical file fails at once (with the
+  // config's warnings, which the analysis would have printed first).
+  try {
+    requireCanonicalFiles(sources, loaded);
+  } catch (error) {
+    for (const note of notes) options.warn?.(note);
+    throw error;
+  }
   const files: { rel: string; isTest: boolean; hash: string }[] = [];
   for (const source of sources.files) {
     const read = hashSourceSync(source.path);
@@ -231,19 +239,39 @@ export function buildReport(
   };
 }
 
+/** The config error of a concept whose canonical file is not among the project's files (`files`). */
+function canonicalFileMissing(concept: ResolvedConcept, loaded: LoadedConfig, files: readonly string[]): ConfigError {
+  const similar = didYouMean(concept.canonicalFile, files);
+  return new ConfigError(configNameOf(loaded), [
+    {
+      keyPath: `concepts.${concept.id}.canonical`,
+      path: ["concepts", concept.id, "canonical"],
+      message: `file "${concept.canonicalFile}" is not among the analysed files (relative to ${toPosix(loaded.rootDir)})${similar ? `; did you mean "${similar}"?` : ""}`,
+    },
+  ]);
+}
+
+function configNameOf(loaded: LoadedConfig): string {
+  return loaded.file ? toPosix(path.relative(process.cwd(), loaded.file)) : "config";
+}
+
+/**
+ * Stops a run whose config names a canonical file the project does not have as soon as the
+ * files are found, before any is parsed (on a large project, that is a minute sooner).
+ */
+export function requireCanonicalFiles(files: DiscoveredFiles, loaded: LoadedConfig): void {
+  const rels = files.files.map((f) => f.rel);
+  const found = new Set(rels);
+  for (const concept of Object.values(loaded.config.concepts)) {
+    if (!found.has(concept.canonicalFile)) throw canonicalFileMissing(concept, loaded, rels);
+  }
+}
+
 function findCanonical(model: ProjectModel, concept: ResolvedConcept, loaded: LoadedConfig) {
-  const configName = loaded.file ? toPosix(path.relative(process.cwd(), loaded.file)) : "config";
+  const configName = configNameOf(loaded);
   const keyPath = `concepts.${concept.id}.canonical`;
   const entry = model.entry(concept.canonicalFile);
-  if (!entry) {
-    throw new ConfigError(configName, [
-      {
-        keyPath,
-        path: ["concepts", concept.id, "canonical"],
-        message: `file "${concept.canonicalFile}" is not among the analysed files (relative to ${toPosix(loaded.rootDir)})`,
-      },
-    ]);
-  }
+  if (!entry) throw canonicalFileMissing(concept, loaded, [...model.files.keys()]);
   const def = model.definition(concept.canonicalFile, concept.canonicalSymbol);
   if (!def) {
     const names = entry.facts.definitions.map((d) => d.qualifiedName);

@@ -44,6 +44,8 @@ export interface ProjectOptions {
   knownHashes?: ReadonlyMap<string, string>;
   /** The project's files as found moments ago (for the run memo's key): not searched for again. */
   discovered?: DiscoveredFiles;
+  /** Checks the files found before any is extracted (throws to stop the run early: a config that names a missing file). */
+  checkFiles?: (files: DiscoveredFiles, loaded: LoadedConfig) => void;
   /** Merge these shard facts files (`--facts`) instead of discovering and extracting files. */
   factsFiles?: string[];
   /** Records how long each phase takes (`--timing`). */
@@ -91,6 +93,7 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
     skipped = merged.skipped;
   } else {
     const sources = options.discovered ?? (await timedAsync(timings, "find files", () => discoverProject(loaded), (found) => count(found.files.length, "file")));
+    options.checkFiles?.(sources, loaded);
     const extracted = await timedAsync(timings, "extract facts", () => extractSources(sources.files, loaded, options), ({ stats: s }) => extractionDetail(s));
     entries = extracted.files.map((f) => ({ facts: f.facts, isTest: f.isTest, reported: isRequested(f.path) }));
     skipped = [...sources.skipped, ...extracted.skipped];
