@@ -490,6 +490,15 @@ export class ConceptAnalyzer {
   private classifyCalls(nameKeys: Set<string>): ClassifiedCall[] {
     const result: ClassifiedCall[] = [];
     const canonicalRaw = this.canonical.def.name;
+    // The first implementation (in the order they were found) of each name, made when first needed.
+    let byName: Map<string, Implementation> | undefined;
+    const firstImplNamed = (): Map<string, Implementation> => {
+      if (!byName) {
+        byName = new Map();
+        for (const impl of this.implByKey.values()) if (!byName.has(impl.ref.def.name)) byName.set(impl.ref.def.name, impl);
+      }
+      return byName;
+    };
     for (const { file, call } of this.candidates(nameKeys)) {
       const raw = (call.callee.at(-1) ?? "").replace(/\(\)$/, "");
       const norm = normalizeName(raw);
@@ -508,7 +517,7 @@ export class ConceptAnalyzer {
       if (target.kind === "external") continue;
       // Unresolved receiver: report on the name only when it cannot be the canonical.
       if ((norm.legacy && nameKeys.has(norm.key)) || (this.implRawNames.has(raw) && raw !== canonicalRaw)) {
-        const impl = [...this.implByKey.values()].find((i) => i.ref.def.name === raw);
+        const impl = firstImplNamed().get(raw);
         result.push({ file, call, target: "implementation", ...(impl ? { implementation: impl.ref } : {}), confidence: "likely" });
       }
     }
