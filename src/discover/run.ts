@@ -1,5 +1,5 @@
 import { type Project, type ProjectOptions, loadProject } from "../engine/project.js";
-import { timed } from "../engine/timings.js";
+import { count, timed } from "../engine/timings.js";
 import { type Discovery, discoverCandidates } from "./index.js";
 import type { DiscoveryReport } from "./types.js";
 
@@ -16,7 +16,7 @@ export async function runDiscovery(options: ProjectOptions): Promise<DiscoveryRu
   const started = performance.now();
   const project = await loadProject(options);
   const loaded = performance.now();
-  const discovery = timed(options.timings, "discover candidates", () => discoverCandidates(project.model), (d) => `${d.candidates.length.toLocaleString("en-US")} candidates`);
+  const discovery = timed(options.timings, "discover candidates", () => discoverCandidates(project.model), (d) => count(d.candidates.length, "candidate"));
   const done = performance.now();
   return {
     report: { version: 1, discovery: { candidates: discovery.candidates } },

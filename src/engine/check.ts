@@ -23,7 +23,7 @@ import { readRunMemo, runMemoKey, writeRunMemo } from "../cache/run-memo.js";
 import { hashSourceSync } from "../files/read.js";
 import { printable } from "../util/terminal.js";
 import { type TypeCheckOptions, applyTypedCallTargets, projectTsconfig, tsconfigInputs } from "./typed-calls.js";
-import { type Timings, timed, timedAsync } from "./timings.js";
+import { type Timings, count, timed, timedAsync } from "./timings.js";
 
 export interface CheckOptions extends ProjectOptions {
   /** Apply inline `ssot-audit-ignore` comments (default true; false: `--no-inline-ignore`). */
@@ -65,7 +65,7 @@ export function analyzeConcepts(project: Project, options: AnalyzeOptions = {}):
     if (typed) options.timings?.record("type checker", performance.now() - start, `${typed.resolved} of ${typed.asked} call sites resolved`);
   }
   const n = analyzers.length;
-  return timed(options.timings, "analyse concepts", () => analyzeAll(model, analyzers), () => `${n} concept${n === 1 ? "" : "s"}`);
+  return timed(options.timings, "analyse concepts", () => analyzeAll(model, analyzers), () => count(n, "concept"));
 }
 
 /**
@@ -81,7 +81,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   if (changed) restrictToChanged(project, changed);
   const { timings } = options;
   const concepts = analyzeConcepts(project, { ...(options.warn ? { warn: options.warn } : {}), ...(timings ? { timings } : {}) });
-  const findings = timed(timings, "rules", () => runRules(project.model, concepts, project.loaded), (f) => `${f.length.toLocaleString("en-US")} findings`);
+  const findings = timed(timings, "rules", () => runRules(project.model, concepts, project.loaded), (f) => count(f.length, "finding"));
   const gate = timed(timings, "suppressions, baseline", () =>
     applyGate(project, findings, {
       inlineIgnore: options.inlineIgnore !== false,
@@ -112,7 +112,7 @@ export async function runCheckReport(options: CheckOptions, { useMemo = true, en
   const started = performance.now();
   const memo =
     useMemo && options.cache && !options.changedSince && !options.factsFiles
-      ? await timedAsync(options.timings, "find & hash files", () => memoKeyFor(options, enrich?.name), (m) => (m ? `${m.hashes.size.toLocaleString("en-US")} files (run memo key)` : undefined))
+      ? await timedAsync(options.timings, "find & hash files", () => memoKeyFor(options, enrich?.name), (m) => (m ? `${count(m.hashes.size, "file")} (run memo key)` : undefined))
       : undefined;
   if (memo) {
     const report = timed(options.timings, "run memo", () => readRunMemo(memo.cache, memo.key), (r) => (r ? "hit: the previous run's report" : "miss"));

@@ -12,7 +12,7 @@ import type { FileFacts } from "../facts/types.js";
 import type { CacheConfig } from "../cache/store.js";
 import { readShardFacts } from "../shard/facts-file.js";
 import { type ExtractionProgress, type ExtractionStats, extractAll } from "./pool.js";
-import { type Timings, timed, timedAsync } from "./timings.js";
+import { type Timings, count, timed, timedAsync } from "./timings.js";
 
 export interface ProjectOptions {
   /** Files or folders to audit, relative to `cwd` (default `.`). */
@@ -109,10 +109,6 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
 function extractionDetail(stats: ExtractionStats): string {
   const threads = stats.threads === 0 ? "in-process" : count(stats.threads, "thread");
   return `${count(stats.files, "file")}: ${stats.parsed.toLocaleString("en-US")} parsed, ${stats.cacheHits.toLocaleString("en-US")} from the cache; ${threads}`;
-}
-
-function count(n: number, noun: string): string {
-  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 /** The run's config and the absolute paths it asks about (validated: they exist, inside the root). */

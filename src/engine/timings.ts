@@ -53,3 +53,8 @@ export async function timedAsync<T>(
 ): Promise<T> {
   return timings ? timings.measureAsync(name, run, detail) : run();
 }
+
+/** `3,903 files`, `1 concept`: a count for a phase's detail. */
+export function count(n: number, noun: string): string {
+  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
+}
