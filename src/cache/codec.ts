@@ -83,7 +83,7 @@ function compileEncoder(names: readonly string[], kinds: readonly Kind[]): FactE
   const steps = names.map((name, i) => {
     const kind = kinds[i] as Kind;
     let value: string;
-    if (kind === "span") return `v = o.${name}; if (v !== undefined) { m |= ${1 << i}; if (x.lines.agrees(v)) out.push(v.start, v.end); else out.push(x.fullSpan(v)); }`;
+    if (kind === "span") return `v = o.${name}; if (v !== undefined) { m |= ${1 << i}; x.pushSpan(out, v); }`;
     if (kind === "raw") value = "v";
     else if (typeof kind === "string") value = `x.${kind}(v)`;
     else if (Array.isArray(kind)) value = `x.list(v, nested[${nested.push(kind[0].encode) - 1}])`;
@@ -112,10 +112,7 @@ function interpretedEncoder(names: readonly string[], kinds: readonly Kind[]): F
       else if (kind === "str") out.push(x.str(v as string));
       else if (kind === "strs") out.push(x.strs(v as string[]));
       else if (kind === "paths") out.push(x.paths(v as string[][]));
-      else if (kind === "span") {
-        if (x.lines.agrees(v as Span)) out.push((v as Span).start, (v as Span).end);
-        else out.push(x.fullSpan(v as Span));
-      }
+      else if (kind === "span") x.pushSpan(out, v as Span);
       else if (kind === "ranges") out.push(x.ranges(v as Range[]));
       else if (Array.isArray(kind)) out.push(x.list(v as object[], kind[0].encode));
       else out.push(kind.encode(v as object, x));
@@ -278,7 +275,7 @@ class Encoder {
   /** List table index by the list's string indexes joined with commas. */
   private readonly listIndex = new Map<string, number>();
 
-  constructor(readonly lines: LineStarts) {}
+  constructor(private readonly lines: LineStarts) {}
 
   str(s: string): number {
     let i = this.index.get(s);
@@ -290,9 +287,10 @@ class Encoder {
     return i;
   }
 
-  /** A span whose line/column disagree with its offsets, in full. */
-  fullSpan(s: Span): number[] {
-    return [s.line, s.column, s.endLine, s.endColumn, s.start, s.end];
+  /** Appends a span to a fact's array: its two offsets, or (line/column disagreeing with them) all six numbers as one array. */
+  pushSpan(out: unknown[], s: Span): void {
+    if (this.lines.agrees(s)) out.push(s.start, s.end);
+    else out.push([s.line, s.column, s.endLine, s.endColumn, s.start, s.end]);
   }
 
   strs(v: readonly string[]): number {

@@ -1,5 +1,5 @@
 import type { ProjectOptions } from "../engine/project.js";
-import { Timings } from "../engine/timings.js";
+import { Timings, timedAsync } from "../engine/timings.js";
 import { createProgress } from "../progress/bar.js";
 
 /** The performance flags shared by commands that load a project. */
@@ -40,8 +40,14 @@ export function engineOptions(flags: EngineFlags): {
   };
 }
 
+/** Writes the reports as the run's last phase, then (`--timing`) prints the phases' table on stderr. */
+export async function writeReportsTimed(timings: Timings | undefined, write: () => Promise<void> | void): Promise<void> {
+  await timedAsync(timings, "write reports", async () => write());
+  if (timings) process.stderr.write(formatTimings(timings));
+}
+
 /** The `--timing` table: each phase's wall-clock time and what it did, then the total. */
-export function formatTimings(timings: Timings): string {
+function formatTimings(timings: Timings): string {
   const rows = [...timings.phases.map((p) => [p.name, p.ms, p.detail ?? ""] as const), ["total", timings.elapsedMs, ""] as const];
   const width = Math.max(...rows.map(([name]) => name.length));
   const ms = rows.map(([, t]) => `${Math.round(t).toLocaleString("en-US")} ms`);

@@ -89,8 +89,6 @@ interface SideItem {
 interface SideCandidate {
   start: number;
   end: number;
-  chain: readonly string[];
-  aliases: readonly (readonly string[])[];
   /** The last segment without `()`. */
   last: string;
   key: string;
@@ -214,7 +212,7 @@ export function analyzeAll(model: ProjectModel, analyzers: readonly ConceptAnaly
     analyzers.forEach((a, k) => {
       if (!wanted[k]) return;
       if (entry.facts.fallbacks.length > 0) {
-        sides ??= fileSides(entry, aliases, hits);
+        sides ??= fileSides(entry, hits);
         append(fallbacks[k], a.fallbacksIn(file, entry, sides, (started[k] as ConceptStart).nameKeys));
       }
       // One file may hold tens of thousands of sink uses: appended one by one, not spread.
@@ -231,40 +229,24 @@ function append<T>(to: T[] | undefined, items: readonly T[]): void {
 }
 
 /** The side candidates of a file with fallback sites. */
-function fileSides(entry: FileEntry, aliases: FactAliases, hits: FileSinkHits): FileSides {
+function fileSides(entry: FileEntry, hits: FileSinkHits): FileSides {
   const facts = entry.facts;
   // Only items inside some side of some fallback site can matter (see fallbackTargets); skip
   // the others before any resolution (most of a file, and most of the cost).
   const covered = sideCoverage(facts.fallbacks);
   const candidates: SideCandidate[] = [];
-  const add = (
-    chain: readonly string[],
-    span: Span,
-    chainAliases: readonly (readonly string[])[] | undefined,
-    sinks: ChainSinks | undefined,
-    fact: Pick<SideCandidate, "call" | "reference">,
-  ) => {
+  const add = (chain: readonly string[], span: Span, sinks: ChainSinks | undefined, fact: Pick<SideCandidate, "call" | "reference">) => {
     if (!covered(span.start, span.end)) return;
     const lastSegment = chain.at(-1) ?? "";
     const last = lastSegment.endsWith("()") ? lastSegment.slice(0, -2) : lastSegment;
     const norm = normalizeName(last);
-    candidates.push({
-      start: span.start,
-      end: span.end,
-      chain,
-      aliases: chainAliases ?? [],
-      last,
-      key: norm.key,
-      legacy: norm.legacy,
-      ...(sinks ? { sinks } : {}),
-      ...fact,
-    });
+    candidates.push({ start: span.start, end: span.end, last, key: norm.key, legacy: norm.legacy, ...(sinks ? { sinks } : {}), ...fact });
   };
   facts.calls.forEach((call, i) => {
-    add(call.callee, call.span, aliases.calls[i], hits.calls.get(i), { call });
+    add(call.callee, call.span, hits.calls.get(i), { call });
   });
   facts.references.forEach((reference, i) => {
-    add(reference.path, reference.span, aliases.references[i], hits.references.get(i), { reference });
+    add(reference.path, reference.span, hits.references.get(i), { reference });
   });
   return { candidates, covered };
 }
@@ -321,9 +303,7 @@ export class ConceptAnalyzer {
 
   /** Production files of the concept's languages. */
   private *files(): Generator<[string, FileEntry]> {
-    for (const [file, entry] of this.model.files) {
-      if (!entry.isTest && this.languages.has(entry.facts.language)) yield [file, entry];
-    }
+    for (const [file, entry] of this.model.files) if (this.covers(entry)) yield [file, entry];
   }
 
   get nameKeys(): Set<string> {
@@ -779,29 +759,6 @@ function sideCoverage(sites: readonly FallbackSite[]): (start: number, end: numb
 }
 
 
-/** What every concept's `candidates` asks of a file's calls, computed once per file (below). */
-interface CalleeNames {
-  /** Each callee's last segment without `()` (undefined for an empty callee). */
-  raws: (string | undefined)[];
-  /** Its normalized key. */
-  keys: (string | undefined)[];
-}
-
-const calleeNamesOf = new WeakMap<readonly CallSite[], CalleeNames>();
-
-function calleeNames(calls: readonly CallSite[]): CalleeNames {
-  let names = calleeNamesOf.get(calls);
-  if (!names) {
-    const raws = calls.map((call) => {
-      const last = call.callee.at(-1);
-      return last === undefined || last === "" ? undefined : last.endsWith("()") ? last.slice(0, -2) : last;
-    });
-    names = { raws, keys: raws.map((raw) => (raw === undefined ? undefined : normalizeName(raw).key)) };
-    calleeNamesOf.set(calls, names);
-  }
-  return names;
-}
-
 /**
  * Every call site of a project (with a callee name) by the names `candidates` looks for: its
  * callee's last name, normalized and raw, and — for a one-segment callee that is a local alias
@@ -835,16 +792,19 @@ function callIndexOf(model: ProjectModel): CallIndex {
   for (const [file, entry] of model.files) {
     const f = index.files.push([file, entry]) - 1;
     const calls = entry.facts.calls;
-    const names = calleeNames(calls);
+    let aliases: Map<string, string> | undefined;
     for (let i = 0; i < calls.length; i++) {
-      const raw = names.raws[i];
-      if (raw === undefined) continue;
+      const callee = (calls[i] as CallSite).callee;
+      const last = callee.at(-1);
+      if (!last) continue;
+      const raw = last.endsWith("()") ? last.slice(0, -2) : last;
       const site = index.siteFile.push(f) - 1;
       index.siteCall.push(i);
-      add(index.byKey, names.keys[i] as string, site);
+      add(index.byKey, normalizeName(raw).key, site);
       add(index.byRaw, raw, site);
-      if ((calls[i] as CallSite).callee.length !== 1) continue;
-      const original = localAliases(entry).get(raw);
+      if (callee.length !== 1) continue;
+      aliases ??= localAliases(entry);
+      const original = aliases.get(raw);
       if (!original) continue;
       add(index.aliasByKey, normalizeName(original).key, site);
       add(index.aliasByRaw, original, site);
@@ -854,14 +814,9 @@ function callIndexOf(model: ProjectModel): CallIndex {
   return index;
 }
 
-const localAliasesOf = new WeakMap<FileEntry, Map<string, string>>();
-
-/** Local names bound to another name: `from m import a as b`, `const { a: b } = require(…)`, `b = a` (once per file). */
+/** Local names bound to another name: `from m import a as b`, `const { a: b } = require(…)`, `b = a`. */
 function localAliases(entry: FileEntry): Map<string, string> {
-  const known = localAliasesOf.get(entry);
-  if (known) return known;
   const aliases = new Map<string, string>();
-  localAliasesOf.set(entry, aliases);
   for (const imp of entry.facts.imports) {
     for (const n of imp.names) if (n.imported !== n.local && n.imported !== "*" && n.imported !== "default") aliases.set(n.local, n.imported);
   }

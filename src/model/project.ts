@@ -634,24 +634,20 @@ export class ProjectModel {
   factAliasChains(file: string): FactAliases {
     const facts = this.files.get(file)?.facts;
     const roots = this.aliasRootsOf(file);
-    // A file's chains share few (scope, root) pairs: each pair's alias bases are looked up once.
-    const basesByScope = new Map<string | undefined, Map<string, readonly (readonly string[])[]>>();
+    // A file's chains share few (scope, root) pairs: each pair's alias bases are looked up once
+    // (an absent scope is the module's, "", for `aliasBases` too).
+    const basesOf = new ScopedMap<readonly (readonly string[])[]>();
     const of = (chain: readonly string[], enclosing: string | undefined): readonly (readonly string[])[] => {
       const first = chain[0];
       if (first === undefined) return NO_ALIASES;
-      const called = first.endsWith("()");
-      const name = called ? first.slice(0, -2) : first;
+      const { name, called } = stripCall(first);
       // `aliasChains`' fast path, without its lookups per chain.
       if (!roots.has(name)) return NO_ALIASES;
-      let byName = basesByScope.get(enclosing);
-      if (!byName) {
-        byName = new Map();
-        basesByScope.set(enclosing, byName);
-      }
-      let bases = byName.get(name);
+      const scope = enclosing ?? "";
+      let bases = basesOf.get(scope, name);
       if (!bases) {
-        bases = this.aliasBases(file, name, enclosing, 0);
-        byName.set(name, bases);
+        bases = this.aliasBases(file, name, scope, 0);
+        basesOf.set(scope, name, bases);
       }
       if (bases.length === 0) return NO_ALIASES;
       const chains = joinAliasBases(bases, called, chain.slice(1));

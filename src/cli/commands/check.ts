@@ -10,8 +10,7 @@ import { useColor, writeFileAtomic } from "../output.js";
 import { discoverWithoutConfig } from "./discover.js";
 import { loadRuleDocs, planOutputs, reportLocation } from "../report-outputs.js";
 import type { SetExit } from "../program.js";
-import { engineOptions, formatTimings } from "../engine-flags.js";
-import { timedAsync } from "../../engine/timings.js";
+import { engineOptions, writeReportsTimed } from "../engine-flags.js";
 import { type ShardSpec, parseShard } from "../../shard/facts-file.js";
 import { runShard } from "../../shard/run.js";
 import { printable } from "../../util/terminal.js";
@@ -134,9 +133,6 @@ async function check(paths: string[], flags: CheckFlags): Promise<number> {
     ...(needs.has("sarif") || needs.has("junit") ? { rules: loadRuleDocs() } : {}),
     ...(needs.has("sarif") || needs.has("github") ? { location: await reportLocation(rootDir) } : {}),
   };
-  const writeReports = async (): Promise<void> => {
-    for (const target of targets) await writeReport(target);
-  };
   const writeReport = async (target: (typeof targets)[number]): Promise<void> => {
     if (target.format === "markdown" || target.format === "html") {
       if (!analysis) throw new Error("the migration report needs the whole analysis");
@@ -151,8 +147,9 @@ async function check(paths: string[], flags: CheckFlags): Promise<number> {
     if (target.file) writeFileAtomic(target.file, text);
     else process.stdout.write(text);
   };
-  await timedAsync(engine.timings, "write reports", writeReports);
-  if (engine.timings) process.stderr.write(formatTimings(engine.timings));
+  await writeReportsTimed(engine.timings, async () => {
+    for (const target of targets) await writeReport(target);
+  });
   // Diagnostics the stylish or github output already printed on stdout are not repeated on stderr.
   const shownOnStdout = targets.some((t) => (t.format === "stylish" || t.format === "github") && !t.file);
   const problems = report.suppressionProblems ?? [];

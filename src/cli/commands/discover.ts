@@ -3,8 +3,8 @@ import path from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { DiscoveryReport } from "../../discover/types.js";
 import { type DiscoveryRun, runDiscovery } from "../../discover/run.js";
-import { engineOptions, formatTimings } from "../engine-flags.js";
-import { type Timings, timedAsync } from "../../engine/timings.js";
+import { engineOptions, writeReportsTimed } from "../engine-flags.js";
+import type { Timings } from "../../engine/timings.js";
 import { findConfig } from "../../config/load.js";
 import type { ProjectOptions } from "../../engine/project.js";
 import { UsageError } from "../../files/errors.js";
@@ -66,11 +66,6 @@ export function discoverWithFlags(
   return run.then((r) => ({ ...r, ...(engine.timings ? { phases: engine.timings } : {}) }));
 }
 
-/** Writes discovery's reports, then (`--timing`) the phases' times. */
-async function writeDiscoveries(run: { phases?: Timings }, write: () => void): Promise<void> {
-  await timedAsync(run.phases, "write reports", async () => write());
-  if (run.phases) process.stderr.write(formatTimings(run.phases));
-}
 
 /** Prints (or writes) a discovery report in one format. */
 export function writeDiscovery(report: DiscoveryReport, format: string, output: string | undefined, color: boolean | undefined): void {
@@ -89,7 +84,7 @@ export async function discover(paths: string[], flags: DiscoverFlags): Promise<n
   const shown: DiscoveryReport = flags.top
     ? { version: 1, discovery: { candidates: report.discovery.candidates.slice(0, flags.top) } }
     : report;
-  await writeDiscoveries(run, () => writeDiscovery(shown, flags.format, flags.output, flags.color));
+  await writeReportsTimed(run.phases, () => writeDiscovery(shown, flags.format, flags.output, flags.color));
   return 0;
 }
 
@@ -130,7 +125,7 @@ export async function discoverWithoutConfig(paths: string[], flags: CheckFallbac
     );
   }
   const run = await discoverWithFlags(paths, flags);
-  await writeDiscoveries(run, () => {
+  await writeReportsTimed(run.phases, () => {
     for (const t of targets) writeDiscovery(run.report, t.format, t.output, flags.color);
   });
   return 0;
