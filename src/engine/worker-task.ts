@@ -76,11 +76,12 @@ async function loadPython(): Promise<LanguageSupport> {
 }
 
 async function loadTypeScript(): Promise<LanguageSupport> {
-  const [{ extractTypeScript }, { ts }, { scriptKindFor }] = await Promise.all([
+  const [{ extractTypeScript }, { typescript }, { scriptKindFor }] = await Promise.all([
     import("../languages/typescript/extract.js"),
-    import("ts-morph"),
+    import("../languages/typescript/compiler.js"),
     import("../languages/typescript/syntax.js"),
   ]);
+  const ts = typescript();
   return {
     extract: extractTypeScript,
     parse: (file, text) => {

@@ -4,10 +4,14 @@
  * declaration (to add or drop a binding), a definition's JSDoc and a `try` statement's shape.
  * Parsed with the TypeScript parser the extractor uses (parse only).
  */
-import { ts } from "ts-morph";
+import type { ts } from "ts-morph";
+import { typescript } from "../languages/typescript/compiler.js";
 import { scriptKindFor } from "../languages/typescript/syntax.js";
 
-const SK = ts.SyntaxKind;
+/** The compiler's values; its types are the `ts` namespace. */
+const tsc = typescript();
+
+const SK = tsc.SyntaxKind;
 
 export interface TsImportParts {
   /** The default binding's identifier range, if any. */
@@ -38,15 +42,15 @@ export class TypeScriptSource {
     file: string,
     readonly text: string,
   ) {
-    this.sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindFor(file) ?? ts.ScriptKind.TS);
+    this.sf = tsc.createSourceFile(file, text, tsc.ScriptTarget.Latest, true, scriptKindFor(file) ?? tsc.ScriptKind.TS);
   }
 
   /** Offsets of identifiers named `name` that declare it (imports excluded: facts cover those). */
   bindings(name: string): number[] {
     const out: number[] = [];
     const visit = (node: ts.Node): void => {
-      if (ts.isIdentifier(node) && node.text === name && isDeclarationName(node)) out.push(node.getStart(this.sf));
-      ts.forEachChild(node, visit);
+      if (tsc.isIdentifier(node) && node.text === name && isDeclarationName(node)) out.push(node.getStart(this.sf));
+      tsc.forEachChild(node, visit);
     };
     visit(this.sf);
     return out;
@@ -54,10 +58,10 @@ export class TypeScriptSource {
 
   /** Where an import goes in a file without imports: before the first statement and its attached comments, after directives. */
   firstStatementStart(): number {
-    const statements = this.sf.statements.filter((s) => !(ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression)));
+    const statements = this.sf.statements.filter((s) => !(tsc.isExpressionStatement(s) && tsc.isStringLiteral(s.expression)));
     const first = statements[0];
     if (!first) return this.text.length;
-    const ranges = ts.getLeadingCommentRanges(this.text, first.getFullStart()) ?? [];
+    const ranges = tsc.getLeadingCommentRanges(this.text, first.getFullStart()) ?? [];
     let start = first.getStart(this.sf);
     // Comments directly attached to the statement (no blank line between) document it: go above them.
     for (let i = ranges.length - 1; i >= 0; i--) {
@@ -75,20 +79,20 @@ export class TypeScriptSource {
     let found: ts.Node | undefined;
     const visit = (n: ts.Node): void => {
       if (found) return;
-      if (n.getStart(this.sf) === start && (ts.isStatement(n) || ts.isClassElement(n))) {
+      if (n.getStart(this.sf) === start && (tsc.isStatement(n) || tsc.isClassElement(n))) {
         found = n;
         return;
       }
-      if (n.pos <= start && start < n.end) ts.forEachChild(n, visit);
+      if (n.pos <= start && start < n.end) tsc.forEachChild(n, visit);
     };
-    ts.forEachChild(this.sf, visit);
+    tsc.forEachChild(this.sf, visit);
     return found;
   }
 
   /** The import declaration starting at `start`. */
   importAt(start: number): TsImportParts | undefined {
     const node = this.sf.statements.find((s) => s.getStart(this.sf) === start);
-    if (!node || !ts.isImportDeclaration(node) || !ts.isStringLiteral(node.moduleSpecifier)) return undefined;
+    if (!node || !tsc.isImportDeclaration(node) || !tsc.isStringLiteral(node.moduleSpecifier)) return undefined;
     const spec = node.moduleSpecifier;
     const clause = node.importClause;
     const parts: TsImportParts = {
@@ -98,8 +102,8 @@ export class TypeScriptSource {
     };
     if (clause?.name) parts.defaultName = { start: clause.name.getStart(this.sf), end: clause.name.end };
     const nb = clause?.namedBindings;
-    if (nb && ts.isNamespaceImport(nb)) parts.namespace = { start: nb.getStart(this.sf), end: nb.end };
-    if (nb && ts.isNamedImports(nb)) {
+    if (nb && tsc.isNamespaceImport(nb)) parts.namespace = { start: nb.getStart(this.sf), end: nb.end };
+    if (nb && tsc.isNamedImports(nb)) {
       parts.named = {
         start: nb.getStart(this.sf),
         end: nb.end,
@@ -114,15 +118,15 @@ export class TypeScriptSource {
     let found: { start: number; end: number } | undefined;
     const visit = (n: ts.Node): void => {
       if (found || n.end <= start || n.pos >= end) return;
-      if (ts.isCallExpression(n)) {
-        const isLoad = n.expression.kind === SK.ImportKeyword || (ts.isIdentifier(n.expression) && n.expression.text === "require");
+      if (tsc.isCallExpression(n)) {
+        const isLoad = n.expression.kind === SK.ImportKeyword || (tsc.isIdentifier(n.expression) && n.expression.text === "require");
         const arg = n.arguments[0];
-        if (isLoad && arg && ts.isStringLiteralLike(arg) && arg.text === module && arg.getStart(this.sf) >= start) {
+        if (isLoad && arg && tsc.isStringLiteralLike(arg) && arg.text === module && arg.getStart(this.sf) >= start) {
           found = { start: arg.getStart(this.sf) + 1, end: arg.end - 1 };
           return;
         }
       }
-      ts.forEachChild(n, visit);
+      tsc.forEachChild(n, visit);
     };
     visit(this.sf);
     return found;
@@ -132,7 +136,7 @@ export class TypeScriptSource {
   jsDocBefore(start: number): { start: number; end: number } | undefined {
     const node = this.statementAt(start);
     if (!node) return undefined;
-    const ranges = ts.getLeadingCommentRanges(this.text, node.getFullStart()) ?? [];
+    const ranges = tsc.getLeadingCommentRanges(this.text, node.getFullStart()) ?? [];
     const last = ranges[ranges.length - 1];
     if (!last) return undefined;
     const text = this.text.slice(last.pos, last.end);
@@ -142,7 +146,7 @@ export class TypeScriptSource {
   /** The try statement starting at `start`. */
   tryAt(start: number): TsTry | undefined {
     const node = this.statementAt(start);
-    if (!node || !ts.isTryStatement(node)) return undefined;
+    if (!node || !tsc.isTryStatement(node)) return undefined;
     const block = node.tryBlock;
     const open = block.getStart(this.sf);
     const lineEnd = this.text.indexOf("\n", open);
@@ -156,11 +160,11 @@ export class TypeScriptSource {
     let multilineString = false;
     const visit = (n: ts.Node): void => {
       if (
-        (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n)) &&
+        (tsc.isStringLiteral(n) || tsc.isNoSubstitutionTemplateLiteral(n) || tsc.isTemplateExpression(n)) &&
         n.getText(this.sf).includes("\n")
       )
         multilineString = true;
-      ts.forEachChild(n, visit);
+      tsc.forEachChild(n, visit);
     };
     visit(block);
     return {
@@ -177,22 +181,22 @@ export class TypeScriptSource {
 function isDeclarationName(id: ts.Identifier): boolean {
   const p = id.parent;
   if (!p) return false;
-  if (ts.isImportClause(p) || ts.isImportSpecifier(p) || ts.isNamespaceImport(p) || ts.isImportEqualsDeclaration(p)) return false;
-  if (ts.isBindingElement(p)) return p.name === id;
+  if (tsc.isImportClause(p) || tsc.isImportSpecifier(p) || tsc.isNamespaceImport(p) || tsc.isImportEqualsDeclaration(p)) return false;
+  if (tsc.isBindingElement(p)) return p.name === id;
   if (
-    ts.isVariableDeclaration(p) ||
-    ts.isParameter(p) ||
-    ts.isFunctionDeclaration(p) ||
-    ts.isFunctionExpression(p) ||
-    ts.isClassDeclaration(p) ||
-    ts.isClassExpression(p) ||
-    ts.isEnumDeclaration(p) ||
-    ts.isModuleDeclaration(p)
+    tsc.isVariableDeclaration(p) ||
+    tsc.isParameter(p) ||
+    tsc.isFunctionDeclaration(p) ||
+    tsc.isFunctionExpression(p) ||
+    tsc.isClassDeclaration(p) ||
+    tsc.isClassExpression(p) ||
+    tsc.isEnumDeclaration(p) ||
+    tsc.isModuleDeclaration(p)
   ) {
     return p.name === id;
   }
   // `hub = …` reassigns whatever `hub` is in scope.
-  if (ts.isBinaryExpression(p) && p.left === id && p.operatorToken.kind >= SK.FirstAssignment && p.operatorToken.kind <= SK.LastAssignment)
+  if (tsc.isBinaryExpression(p) && p.left === id && p.operatorToken.kind >= SK.FirstAssignment && p.operatorToken.kind <= SK.LastAssignment)
     return true;
   return false;
 }

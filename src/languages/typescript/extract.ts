@@ -6,7 +6,8 @@
  * one walk over the tree. Type nodes are not walked (they hold no calls, references or
  * fallbacks); interfaces and type literals are read explicitly for their method signatures.
  */
-import { ts } from "ts-morph";
+import type { ts } from "ts-morph";
+import { typescript } from "./compiler.js";
 import type {
   Binding,
   CallArgument,
@@ -51,7 +52,10 @@ import {
   staticName,
 } from "./syntax.js";
 
-const SK = ts.SyntaxKind;
+/** The compiler's values; its types are the `ts` namespace. */
+const tsc = typescript();
+
+const SK = tsc.SyntaxKind;
 
 export type TsFacts = ExtractedFacts;
 
@@ -195,7 +199,7 @@ class FileExtractor {
   // ---------------------------------------------------------------- walk
 
   private visitChildren(node: ts.Node, ctx: Ctx): void {
-    ts.forEachChild(node, (child) => {
+    tsc.forEachChild(node, (child) => {
       this.visit(child, ctx);
     });
   }
@@ -283,7 +287,7 @@ class FileExtractor {
       case SK.TypeParameter:
         return;
       default:
-        if (ts.isTypeNode(node)) return;
+        if (tsc.isTypeNode(node)) return;
         this.visitChildren(node, ctx);
     }
   }
@@ -374,7 +378,7 @@ class FileExtractor {
 
   /** First line of the last JSDoc comment before the node. */
   private docOf(node: ts.Node): string | undefined {
-    const ranges = ts.getLeadingCommentRanges(this.text, node.pos);
+    const ranges = tsc.getLeadingCommentRanges(this.text, node.pos);
     if (!ranges) return undefined;
     for (let i = ranges.length - 1; i >= 0; i--) {
       const r = ranges[i];
@@ -565,7 +569,7 @@ class FileExtractor {
         const c = member as ts.ConstructorDeclaration;
         if (cls) {
           for (const param of c.parameters) {
-            if (ts.isParameterPropertyDeclaration(param, c) && param.name.kind === SK.Identifier) {
+            if (tsc.isParameterPropertyDeclaration(param, c) && param.name.kind === SK.Identifier) {
               this.addBinding(["this", param.name.text], param.initializer, param.type, param, cls.qn);
             }
           }
@@ -1522,7 +1526,7 @@ function isValueIdentifier(id: ts.Identifier): boolean {
 }
 
 function moduleDocOf(sf: ts.SourceFile, text: string): string | undefined {
-  const ranges = ts.getLeadingCommentRanges(text, 0);
+  const ranges = tsc.getLeadingCommentRanges(text, 0);
   if (!ranges) return undefined;
   const first = sf.statements[0];
   const attachedToDeclaration =
@@ -1568,11 +1572,11 @@ function suppressionsOf(sf: ts.SourceFile, text: string, li: LineIndex): Suppres
     stack.push(child);
   };
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    take(ts.getLeadingCommentRanges(text, node.pos));
-    take(ts.getTrailingCommentRanges(text, node.pos));
-    take(ts.getTrailingCommentRanges(text, node.end));
-    take(ts.getLeadingCommentRanges(text, node.end));
-    ts.forEachChild(node, push);
+    take(tsc.getLeadingCommentRanges(text, node.pos));
+    take(tsc.getTrailingCommentRanges(text, node.pos));
+    take(tsc.getTrailingCommentRanges(text, node.end));
+    take(tsc.getLeadingCommentRanges(text, node.end));
+    tsc.forEachChild(node, push);
   }
   out.sort((a, b) => a.span.start - b.span.start);
   return out;
@@ -1594,14 +1598,14 @@ export function extractTypeScript(file: string, text: string, options: ExtractOp
   const budgetError = (): TsFacts => emptyFacts(file, "typescript", lines, [budgetExceeded(budget, text)]);
   if (limited && text.length > budget * SKIP_CHARS_PER_MS) return budgetError();
 
-  const scriptKind = scriptKindFor(file) ?? ts.ScriptKind.TS;
+  const scriptKind = scriptKindFor(file) ?? tsc.ScriptKind.TS;
   const t0 = performance.now();
   let sf: ts.SourceFile;
   try {
-    sf = ts.createSourceFile(
+    sf = tsc.createSourceFile(
       file,
       text,
-      { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+      { languageVersion: tsc.ScriptTarget.Latest, jsDocParsingMode: tsc.JSDocParsingMode.ParseNone },
       /* setParentNodes */ true,
       scriptKind,
     );
@@ -1615,7 +1619,7 @@ export function extractTypeScript(file: string, text: string, options: ExtractOp
   for (const d of (sf as unknown as WithParseDiagnostics).parseDiagnostics ?? []) {
     if (parseErrors.length >= MAX_PARSE_ERRORS) break;
     const pos = li.position(d.start ?? 0);
-    parseErrors.push({ line: pos.line, column: pos.column, message: ts.flattenDiagnosticMessageText(d.messageText, " ") });
+    parseErrors.push({ line: pos.line, column: pos.column, message: tsc.flattenDiagnosticMessageText(d.messageText, " ") });
   }
 
   try {

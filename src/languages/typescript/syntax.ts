@@ -2,17 +2,21 @@
  * Small, pure helpers over the TypeScript syntax tree used by the TS/JS extractor: member
  * paths, names, modifiers, comment text. Nothing here keeps state.
  */
-import { ts } from "ts-morph";
+import type { ts } from "ts-morph";
+import { typescript } from "./compiler.js";
 import { shapeTokenId } from "../../util/shape.js";
 
-const SK = ts.SyntaxKind;
+/** The compiler's values; its types are the `ts` namespace. */
+const tsc = typescript();
+
+const SK = tsc.SyntaxKind;
 
 /**
  * `NodeFlags.Ambient` is set by the parser on every node inside an ambient context (a `.d.ts`
  * file, or under a `declare` modifier). It is marked internal in the typings, so read it by name
  * with the known value as a fallback.
  */
-export const AMBIENT_FLAG: number = (ts.NodeFlags as unknown as Record<string, number>).Ambient ?? 1 << 25;
+export const AMBIENT_FLAG: number = (tsc.NodeFlags as unknown as Record<string, number>).Ambient ?? 1 << 25;
 
 /** The script kind for a file name, by extension; undefined for extensions we do not handle. */
 export function scriptKindFor(file: string): ts.ScriptKind | undefined {
@@ -22,15 +26,15 @@ export function scriptKindFor(file: string): ts.ScriptKind | undefined {
     case ".ts":
     case ".mts":
     case ".cts":
-      return ts.ScriptKind.TS;
+      return tsc.ScriptKind.TS;
     case ".tsx":
-      return ts.ScriptKind.TSX;
+      return tsc.ScriptKind.TSX;
     case ".js":
     case ".mjs":
     case ".cjs":
-      return ts.ScriptKind.JS;
+      return tsc.ScriptKind.JS;
     case ".jsx":
-      return ts.ScriptKind.JSX;
+      return tsc.ScriptKind.JSX;
     default:
       return undefined;
   }
@@ -39,7 +43,7 @@ export function scriptKindFor(file: string): ts.ScriptKind | undefined {
 /** Normalized token names for body shapes: the first (real) enum member name for each kind. */
 const KIND_NAMES: string[] = (() => {
   const out: string[] = [];
-  for (const [name, value] of Object.entries(ts.SyntaxKind)) {
+  for (const [name, value] of Object.entries(tsc.SyntaxKind)) {
     if (typeof value === "number" && out[value] === undefined) out[value] = name;
   }
   return out;
@@ -92,7 +96,7 @@ export function collectShapeIds(node: ts.Node, out: number[]): void {
   for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
     out.push(shapeTokenIdOf(n));
     const base = stack.length;
-    ts.forEachChild(n, push);
+    tsc.forEachChild(n, push);
     // Children were pushed in source order; reverse them in place so the first is popped first.
     for (let i = base, j = stack.length - 1; i < j; i++, j--) {
       const t = stack[i] as ts.Node;
