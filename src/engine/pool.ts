@@ -35,15 +35,6 @@ export const MIN_FILES_FOR_POOL = 50;
  * that does need more (a huge file) is redone on the main thread, which has no such limit.
  */
 export const WORKER_HEAP_MB = 256;
-/**
- * Young-generation size of a worker thread (MB; V8's default is 48, three 16 MB semi-spaces).
- * Extraction allocates fast, and a batch's facts and encoded strings live just long enough to
- * survive a small nursery and be copied into the old generation, which then needs full
- * collections. With 64 MB most of them die young: a cold check of the bench corpus takes ~9 %
- * less CPU (and wall time) for ~70 MB more peak memory over both workers (measured in the same
- * session: 16.2–16.7 s and 800–840 MB with the default, 14.9–15.6 s and 890–914 MB with 64).
- */
-export const WORKER_YOUNG_MB = 64;
 /** A batch closes when it reaches this many bytes of source or this many files. */
 const BATCH_BYTES = 256 * 1024;
 const BATCH_FILES = 64;
@@ -236,7 +227,7 @@ export async function extractAll(sources: readonly SourceFile[], opts: ExtractAl
     // instead of waiting for the main thread (busy decoding facts) to hand it one.
     concurrentTasksPerWorker: 2,
     idleTimeout: 60_000,
-    resourceLimits: { maxOldGenerationSizeMb: opts.workerHeapMb ?? WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+    resourceLimits: { maxOldGenerationSizeMb: opts.workerHeapMb ?? WORKER_HEAP_MB },
   });
   const isOutOfMemory = (error: unknown): boolean => (error as { code?: unknown })?.code === "ERR_WORKER_OUT_OF_MEMORY";
   // A worker that runs out of its heap limit during a task rejects the task; one that does so
