@@ -556,7 +556,10 @@ export class ConceptAnalyzer {
         const verdict = this.judgeValue(this.sideValue(file, c));
         if (verdict === "canonical") item.touches = true;
         else if (verdict) {
-          item.touches = true;
+          // A class that merely holds an implementation (`Decimal` for a `normalize` concept) is
+          // used for much else: its instances reach the concept, but do not make the side that
+          // uses them one around the concept (`return self if x else Decimal(y)`).
+          if (!verdict.holder) item.touches = true;
           item.reaches ??= { kind: "implementation", label: verdict.label, span, ...(verdict.ref ? { implementation: verdict.ref } : {}) };
         }
       }
@@ -601,20 +604,23 @@ export class ConceptAnalyzer {
     return c.path;
   }
 
-  /** Whether a value is the canonical side, a non-canonical implementation, or neither. */
-  private judgeValue(v: Value): "canonical" | { label: string; ref?: DefRef } | undefined {
+  /**
+   * Whether a value is the canonical side, a non-canonical implementation, or neither. `holder`:
+   * the value is a class that holds an implementation without being one, or an instance of it.
+   */
+  private judgeValue(v: Value): "canonical" | { label: string; ref?: DefRef; holder?: true } | undefined {
     if (v.kind === "def") {
       const key = defKey(v.ref);
       if (key === this.canonicalKey || this.delegateKeys.has(key) || key === this.canonicalClassKey) return "canonical";
       if (this.implByKey.has(key)) return { label: v.ref.def.qualifiedName, ref: v.ref };
-      if (this.implClassKeys.has(key)) return { label: v.ref.def.qualifiedName };
+      if (this.implClassKeys.has(key)) return { label: v.ref.def.qualifiedName, holder: true };
     }
     if (v.kind === "instance") {
       // A subclass that inherits a non-canonical implementation reaches it too.
       for (const cls of this.model.ancestors(v.cls)) {
         const key = defKey(cls);
         if (key === this.canonicalClassKey) return "canonical";
-        if (this.implClassKeys.has(key)) return { label: `${v.cls.def.qualifiedName} instance` };
+        if (this.implClassKeys.has(key)) return { label: `${v.cls.def.qualifiedName} instance`, ...(this.implByKey.has(key) ? {} : { holder: true as const }) };
       }
     }
     return undefined;

@@ -111,6 +111,49 @@ describe("legacy-fallback (Python)", () => {
       ["legacy-fallback", "app/scoped.py", lineOf(code, "self.service or get_router()")],
     ]);
   });
+
+  it("counts an instance of a class that holds an implementation as reached, never as touching the concept", async () => {
+    // `OldRouter` is not an implementation itself: it holds one (its `broadcast_to_user`), and is
+    // used for much else. Choosing between two of its instances is no fallback around the concept.
+    const pool = dedent(`
+      from app.broadcast import get_broadcast_service
+      from app.old_router import OldRouter, get_router
+
+
+      class Pool:
+          def pick(self, fresh):
+              if fresh:
+                  return OldRouter()
+              else:
+                  return get_router()
+
+          def pick_try(self):
+              try:
+                  return get_router()
+              except Exception:
+                  return OldRouter()
+
+          def same(self, other):
+              return self if other is None else OldRouter()
+
+
+      def choose(fresh):
+          if fresh:
+              return get_broadcast_service()
+          return OldRouter()
+    `);
+    const findings = await findingsOf(
+      {
+        "ssot-audit.config.yaml": config,
+        "app/__init__.py": "",
+        "app/broadcast.py": canonical,
+        "app/old_router.py": oldRouter,
+        "app/pool.py": pool,
+      },
+      "legacy-fallback",
+    );
+    expect(findings).toEqual([["legacy-fallback", "app/pool.py", lineOf(pool, "if fresh:", 2)]]);
+  });
 });
 
 describe("legacy-fallback (TypeScript)", () => {
