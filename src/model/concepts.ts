@@ -79,6 +79,8 @@ interface SideItem {
   end: number;
   touches: boolean;
   reaches?: FallbackTarget;
+  /** The definition it reaches, when it resolves to one (to tell recursion apart). */
+  reachedDef?: DefRef;
 }
 
 /**
@@ -513,15 +515,19 @@ export class ConceptAnalyzer {
     for (const site of entry.facts.fallbacks) {
       items ??= this.sideItems(file, entry, sides, nameKeys);
       if (items.length === 0) break;
-      const targets = this.fallbackTargets(items, site);
+      const targets = this.fallbackTargets(items, site, file);
       if (targets.length > 0) hits.push({ file, site, targets });
     }
     return hits;
   }
 
-  private fallbackTargets(items: SideItem[], site: FallbackSite): FallbackTarget[] {
+  private fallbackTargets(items: SideItem[], site: FallbackSite, file: string): FallbackTarget[] {
+    // A non-canonical implementation calling itself (a recursive `mergeValues` inside
+    // `mergeValues`) is its own business: `duplicate-implementation` reports the whole of it.
+    const isRecursion = (item: SideItem): boolean =>
+      item.reachedDef !== undefined && item.reachedDef.file === file && within(site.span, item.reachedDef.def.span);
     const evaluate = (fallback: Range[], primary: Range[]): FallbackTarget[] => {
-      const reachedItems = items.filter((i) => i.reaches && inRanges(i, fallback));
+      const reachedItems = items.filter((i) => i.reaches && !isRecursion(i) && inRanges(i, fallback));
       // `get_router().send()` reaches through both calls; keep the outermost.
       const reached = reachedItems
         .filter((i) => !reachedItems.some((o) => o !== i && o.start <= i.start && o.end >= i.end && (o.start !== i.start || o.end !== i.end)))
@@ -548,7 +554,11 @@ export class ConceptAnalyzer {
       if (nameKeys.has(c.key)) {
         item.touches = true;
         // A legacy-named flag (`flags.notify_legacy`) is not code; a call or a function reference is.
-        if (c.legacy && (c.call !== undefined || this.sideValue(file, c).kind === "def")) item.reaches = { kind: "legacy-name", label: c.last, span };
+        if (c.legacy) {
+          const value = this.sideValue(file, c);
+          if (value.kind === "def") item.reachedDef = value.ref;
+          if (c.call !== undefined || value.kind === "def") item.reaches = { kind: "legacy-name", label: c.last, span };
+        }
       }
       const sink = this.matchSink(c.sinks);
       if (sink) item.reaches ??= { kind: "sink", label: sink, span };
@@ -561,6 +571,7 @@ export class ConceptAnalyzer {
           // uses them one around the concept (`return self if x else Decimal(y)`).
           if (!verdict.holder) item.touches = true;
           item.reaches ??= { kind: "implementation", label: verdict.label, span, ...(verdict.ref ? { implementation: verdict.ref } : {}) };
+          item.reachedDef ??= verdict.ref;
         }
       }
       if (item.touches || item.reaches) items.push(item);

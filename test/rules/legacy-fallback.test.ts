@@ -154,6 +154,52 @@ describe("legacy-fallback (Python)", () => {
     );
     expect(findings).toEqual([["legacy-fallback", "app/pool.py", lineOf(pool, "if fresh:", 2)]]);
   });
+
+  it("does not count a non-canonical implementation calling itself as a fallback", async () => {
+    const recursive = dedent(`
+      from app.broadcast import get_broadcast_service
+
+
+      async def broadcast_to_user(user_id, event, retries=3):
+          if retries == 0:
+              return await get_broadcast_service().broadcast_to_user(user_id, event)
+          else:
+              return await broadcast_to_user(user_id, event, retries - 1)
+
+
+      async def _legacy_broadcast_to_user(user_id, events):
+          if isinstance(events, list):
+              for e in events:
+                  await _legacy_broadcast_to_user(user_id, e)
+          else:
+              await get_broadcast_service().broadcast_to_user(user_id, events)
+
+
+      async def caller(user_id, event, ok):
+          if ok:
+              return await get_broadcast_service().broadcast_to_user(user_id, event)
+          return await broadcast_to_user(user_id, event)
+
+
+      async def legacy_caller(user_id, event, ok):
+          if ok:
+              return await get_broadcast_service().broadcast_to_user(user_id, event)
+          return await _legacy_broadcast_to_user(user_id, event)
+    `);
+    const findings = await findingsOf(
+      {
+        "ssot-audit.config.yaml": config,
+        "app/__init__.py": "",
+        "app/broadcast.py": canonical,
+        "app/recursive.py": recursive,
+      },
+      "legacy-fallback",
+    );
+    expect(findings).toEqual([
+      ["legacy-fallback", "app/recursive.py", lineOf(recursive, "if ok:")],
+      ["legacy-fallback", "app/recursive.py", lineOf(recursive, "if ok:", 2)],
+    ]);
+  });
 });
 
 describe("legacy-fallback (TypeScript)", () => {
