@@ -1,3 +1,4 @@
+import { type Command, InvalidArgumentError } from "commander";
 import type { ProjectOptions } from "../engine/project.js";
 import { Timings, timedAsync } from "../engine/timings.js";
 import { createProgress } from "../progress/bar.js";
@@ -13,6 +14,22 @@ export interface EngineFlags {
   quiet?: boolean;
   /** `--timing`: print each phase's wall-clock time on stderr at the end. */
   timing?: boolean;
+}
+
+/** Parses a count flag (`--jobs`, `--top`): a whole number ≥ 1. */
+export function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, found "${value}"`);
+  return n;
+}
+
+/** Adds the performance flags (`EngineFlags` without `--quiet`/`--timing`) to a command that loads a project. */
+export function addEngineFlags(command: Command): Command {
+  return command
+    .option("--no-cache", "do not read or write the facts cache")
+    .option("--cache-location <dir>", "facts cache folder")
+    .option("--jobs <n>", "worker threads", parseCount)
+    .option("--no-progress", "no progress bar");
 }
 
 /**

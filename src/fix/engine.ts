@@ -12,7 +12,7 @@ import path from "node:path";
 import { RULE_IDS, type RuleId } from "../config/rule-ids.js";
 import { didYouMean } from "../config/validate.js";
 import { analyzeConcepts } from "../engine/check.js";
-import { type Project, loadProject } from "../engine/project.js";
+import { type Project, type ProjectOptions, loadProject } from "../engine/project.js";
 import type { FileFacts } from "../facts/types.js";
 import { UsageError } from "../files/errors.js";
 import { readSource } from "../files/read.js";
@@ -43,6 +43,8 @@ export interface FixRunOptions extends Omit<FixOptions, "rules" | "concepts"> {
   allowDirty: boolean;
   /** Diagnostics (stderr). */
   warn?: (message: string) => void;
+  /** How the project's facts are loaded (`--no-cache`, `--cache-location`, `--jobs`, the progress bar). */
+  load?: Pick<ProjectOptions, "cache" | "cacheLocation" | "jobs" | "onProgress">;
 }
 
 /** Test seams: both run inside the real pipeline, so tests exercise the real checks. */
@@ -123,6 +125,7 @@ export async function runFix(options: FixRunOptions, hooks: FixHooks = {}): Prom
     cwd: options.cwd,
     ...(options.configPath ? { configPath: options.configPath } : {}),
     warn,
+    ...options.load,
   });
   const selection = validate(options, project);
   const fixOptions: FixOptions = { ...selection, includeLikely: options.includeLikely, unsafe: options.unsafe };

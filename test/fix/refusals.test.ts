@@ -161,7 +161,8 @@ describe("fix refusals", () => {
     it("writes dirty files with --allow-dirty", () => {
       const root = repo();
       fs.writeFileSync(path.join(root, "app/handlers.py"), `${HANDLERS}# work in progress\n`);
-      const run = cli(["fix", root, "--write", "--allow-dirty"]);
+      // No facts cache: it would show in `git status` as an untracked node_modules/.
+      const run = cli(["fix", root, "--write", "--allow-dirty", "--no-cache"]);
       expect(run.status, run.stderr).toBe(0);
       expect(read(root, "app/handlers.py")).toBe(`${FIXED_HANDLERS}# work in progress\n`);
       // The dry run never asks git: it writes nothing.

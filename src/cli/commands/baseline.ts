@@ -7,7 +7,7 @@ import { runCheck } from "../../engine/check.js";
 import { UsageError } from "../../files/errors.js";
 import { displayPath } from "../../files/paths.js";
 import { scopeOf } from "../../suppress/gate.js";
-import { type EngineFlags, engineOptions } from "../engine-flags.js";
+import { type EngineFlags, engineOptions, addEngineFlags } from "../engine-flags.js";
 import { printable } from "../../util/terminal.js";
 import { writeFileAtomic } from "../output.js";
 import type { SetExit } from "../program.js";
@@ -84,7 +84,7 @@ async function baseline(paths: string[], flags: BaselineFlags): Promise<number> 
 
 /** `ssot-audit baseline [paths...]`. */
 export function registerBaseline(program: Command, setExit: SetExit): void {
-  program
+  const command = program
     .command("baseline")
     .description("write the baseline of accepted findings, or update it (ratchet: it only shrinks unless --allow-growth)")
     .argument("[paths...]", "files or folders to audit", [])
@@ -93,15 +93,8 @@ export function registerBaseline(program: Command, setExit: SetExit): void {
     .option("--update", "update an existing baseline (fails when there is none); fixed findings are removed")
     .option("--allow-growth", "also add findings that are not in the baseline yet")
     .option("--no-inline-ignore", "ignore ssot-audit-ignore comments: baseline every finding")
-    .option("--quiet", "no diagnostics on stderr")
-    .option("--no-cache", "do not read or write the facts cache")
-    .option("--cache-location <dir>", "facts cache folder")
-    .option("--jobs <n>", "worker threads", (value: string) => {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, found "${value}"`);
-      return n;
-    })
-    .option("--no-progress", "no progress bar")
+    .option("--quiet", "no diagnostics on stderr");
+  addEngineFlags(command)
     .action(async (paths: string[], flags: BaselineFlags) => {
       setExit(await baseline(paths, flags));
     });

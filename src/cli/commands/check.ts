@@ -10,7 +10,7 @@ import { useColor, writeFileAtomic } from "../output.js";
 import { discoverWithoutConfig } from "./discover.js";
 import { loadRuleDocs, planOutputs, reportLocation } from "../report-outputs.js";
 import type { SetExit } from "../program.js";
-import { engineOptions, writeReportsTimed } from "../engine-flags.js";
+import { engineOptions, writeReportsTimed, addEngineFlags } from "../engine-flags.js";
 import { type ShardSpec, parseShard } from "../../shard/facts-file.js";
 import { runShard } from "../../shard/run.js";
 import { printable } from "../../util/terminal.js";
@@ -59,11 +59,6 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-function parsePositiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, found "${value}"`);
-  return n;
-}
 
 /** Exit code for a set of findings: 1 when any reaches `--fail-on`. */
 export function exitCodeFor(findings: readonly Finding[], failOn: FailOn): 0 | 1 {
@@ -171,7 +166,7 @@ async function check(paths: string[], flags: CheckFlags): Promise<number> {
 
 /** `ssot-audit [check] [paths...]`: the default command. */
 export function registerCheck(program: Command, setExit: SetExit): void {
-  program
+  const command = program
     .command("check", { isDefault: true })
     .description("audit paths for SSOT violations (default command)")
     .argument("[paths...]", "files or folders to audit", [])
@@ -196,11 +191,8 @@ export function registerCheck(program: Command, setExit: SetExit): void {
       new Option("--fail-on <severity>", "severities that make the exit code 1").choices(["error", "warning", "never"]).default("error"),
     )
     .option("--quiet", "report errors only, no diagnostics on stderr")
-    .option("--no-color", "disable colours")
-    .option("--no-cache", "do not read or write the facts cache")
-    .option("--cache-location <dir>", "facts cache folder")
-    .option("--jobs <n>", "worker threads", parsePositiveInt)
-    .option("--no-progress", "no progress bar")
+    .option("--no-color", "disable colours");
+  addEngineFlags(command)
     .option("--timing", "print each phase's wall-clock time on stderr (finding files, extracting facts, analysis, rules …)")
     .addOption(
       new Option(

@@ -3,7 +3,7 @@ import path from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { DiscoveryReport } from "../../discover/types.js";
 import { type DiscoveryRun, runDiscovery } from "../../discover/run.js";
-import { engineOptions, writeReportsTimed } from "../engine-flags.js";
+import { engineOptions, writeReportsTimed, addEngineFlags, parseCount } from "../engine-flags.js";
 import type { Timings } from "../../engine/timings.js";
 import { findConfig } from "../../config/load.js";
 import type { ProjectOptions } from "../../engine/project.js";
@@ -35,11 +35,6 @@ function parseDiscoveryFormat(value: string): string {
   return value;
 }
 
-export function parseCount(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, found "${value}"`);
-  return n;
-}
 
 /**
  * Runs discovery with the CLI's flags — shared by `discover`, `init` and `check` falling back to
@@ -133,7 +128,7 @@ export async function discoverWithoutConfig(paths: string[], flags: CheckFallbac
 
 /** `ssot-audit discover [paths...]`. */
 export function registerDiscover(program: Command, setExit: SetExit): void {
-  program
+  const command = program
     .command("discover")
     .description("zero-config discovery of SSOT candidates: duplicate names, clones, classes, name families, leftover fallbacks")
     .argument("[paths...]", "files or folders to report on (the whole project is analysed)", [])
@@ -146,11 +141,8 @@ export function registerDiscover(program: Command, setExit: SetExit): void {
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .option("--top <n>", "show only the best n candidates", parseCount)
     .option("--quiet", "no diagnostics on stderr")
-    .option("--no-color", "disable colours")
-    .option("--no-cache", "do not read or write the facts cache")
-    .option("--cache-location <dir>", "facts cache folder")
-    .option("--jobs <n>", "worker threads", parseCount)
-    .option("--no-progress", "no progress bar")
+    .option("--no-color", "disable colours");
+  addEngineFlags(command)
     .option("--timing", "print each phase's wall-clock time on stderr (finding files, extracting facts, discovery …)")
     .action(async (paths: string[], flags: DiscoverFlags) => {
       setExit(await discover(paths, flags));

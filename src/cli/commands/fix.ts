@@ -7,10 +7,11 @@ import type { FixResult } from "../../fix/engine.js";
 import { FIXABLE_RULES } from "../../fix/fixable-rules.js";
 import { printable } from "../../util/terminal.js";
 import { useColor } from "../output.js";
+import { type EngineFlags, addEngineFlags, engineOptions } from "../engine-flags.js";
 import type { SetExit } from "../program.js";
 import { plural } from "../../util/text.js";
 
-interface FixFlags {
+interface FixFlags extends EngineFlags {
   write?: boolean;
   rule: string[];
   concept: string[];
@@ -20,7 +21,6 @@ interface FixFlags {
   config?: string;
   format: "diff" | "json";
   color?: boolean;
-  quiet?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -62,6 +62,7 @@ async function fix(paths: string[], flags: FixFlags): Promise<number> {
   const write = Boolean(flags.write);
   // The fixer loads the TypeScript compiler: loaded only when `fix` runs.
   const { runFix } = await import("../../fix/engine.js");
+  const engine = engineOptions(flags);
   const result = await runFix({
     paths: paths.length > 0 ? paths : ["."],
     cwd,
@@ -73,7 +74,8 @@ async function fix(paths: string[], flags: FixFlags): Promise<number> {
     write,
     allowDirty: Boolean(flags.allowDirty),
     warn,
-  });
+    load: engine.options,
+  }).finally(engine.stop);
   const err = new Chalk({ level: useColor(flags.color, process.stderr) ? 1 : 0 });
   const out = new Chalk({ level: useColor(flags.color, process.stdout) ? 1 : 0 });
   const root = toPosix(path.relative(cwd, result.rootDir)) || ".";
@@ -122,7 +124,7 @@ async function fix(paths: string[], flags: FixFlags): Promise<number> {
 
 /** `ssot-audit fix [paths...]`: dry-run diff by default, `--write` applies. */
 export function registerFix(program: Command, setExit: SetExit): void {
-  program
+  const command = program
     .command("fix")
     .description("rewrite non-canonical call sites and imports to the canonical implementation (dry run: unified diff)")
     .argument("[paths...]", "files or folders whose findings to fix", [])
@@ -135,7 +137,8 @@ export function registerFix(program: Command, setExit: SetExit): void {
     .option("-c, --config <file>", "config file (default: nearest ssot-audit.config.{json,yaml,yml} from the first path upward)")
     .addOption(new Option("-f, --format <name>", "output: diff (dry run) or json").choices(["diff", "json"]).default("diff"))
     .option("--no-color", "disable colours")
-    .option("--quiet", "no diagnostics on stderr (the --write summary is still printed)")
+    .option("--quiet", "no diagnostics on stderr (the --write summary is still printed)");
+  addEngineFlags(command)
     .action(async (paths: string[], flags: FixFlags) => {
       setExit(await fix(paths, flags));
     });

@@ -9,8 +9,9 @@ import { DiscoveryView } from "../../discover/view.js";
 import { UsageError } from "../../files/errors.js";
 import { displayPath } from "../../files/paths.js";
 import { writeFileAtomic } from "../output.js";
+import { addEngineFlags, parseCount } from "../engine-flags.js";
 import type { SetExit } from "../program.js";
-import { type DiscoverFlags, discoverWithFlags, parseCount } from "./discover.js";
+import { type DiscoverFlags, discoverWithFlags } from "./discover.js";
 
 interface InitFlags extends Pick<DiscoverFlags, "quiet" | "cache" | "cacheLocation" | "jobs" | "progress"> {
   top: number;
@@ -78,18 +79,15 @@ export async function init(
 
 /** `ssot-audit init [folder]`. */
 export function registerInit(program: Command, setExit: SetExit): void {
-  program
+  const command = program
     .command("init")
     .description("write ssot-audit.config.yaml from discovery's best candidates")
     .argument("[folder]", "the project folder to write the config into (default: .)")
     .option("--top <n>", "how many candidates become concepts", parseCount, 5)
     .option("-y, --yes", "do not ask: take the top candidates")
     .option("--force", "overwrite an existing config in the folder")
-    .option("--quiet", "no diagnostics on stderr")
-    .option("--no-cache", "do not read or write the facts cache")
-    .option("--cache-location <dir>", "facts cache folder")
-    .option("--jobs <n>", "worker threads", parseCount)
-    .option("--no-progress", "no progress bar")
+    .option("--quiet", "no diagnostics on stderr");
+  addEngineFlags(command)
     .action(async (folder: string | undefined, flags: InitFlags) => {
       setExit(await init(folder ? [folder] : [], flags));
     });

@@ -13,19 +13,19 @@ import { DEFAULT_MARKDOWN_MAX_SIZE, MIN_MARKDOWN_MAX_SIZE, renderMarkdown } from
 import { isActive } from "../../suppress/active.js";
 import { type MigrationReportInput, type Snippet, buildMigrationModel, snippetKey } from "../../report/migration.js";
 import { writeFileAtomic } from "../output.js";
+import { type EngineFlags, addEngineFlags, engineOptions } from "../engine-flags.js";
 import type { SetExit } from "../program.js";
 import { makeDirectory } from "../../util/make-directory.js";
 
 export type Format = "markdown" | "html";
 
-interface ReportFlags {
+interface ReportFlags extends EngineFlags {
   config?: string;
   format?: Format;
   output?: string;
   history?: string;
   gitHistory?: number;
   maxSize?: number;
-  quiet?: boolean;
 }
 
 /** Findings that get a code snippet in the HTML report (the rest link to file:line only). */
@@ -140,12 +140,14 @@ async function report(paths: string[], flags: ReportFlags): Promise<number> {
   // Fail on a corrupt history before spending time on the analysis.
   const history = historyFile ? readHistory(historyFile, historyShown) : [];
 
+  const engine = engineOptions(flags);
   const result = await runCheck({
     paths: paths.length > 0 ? paths : ["."],
     cwd,
     ...(flags.config ? { configPath: flags.config } : {}),
     warn,
-  });
+    ...engine.options,
+  }).finally(engine.stop);
   const sampled = flags.gitHistory
     ? await gitHistory({ loaded: result.project.loaded, requested: result.project.requested, count: flags.gitHistory, warn })
     : [];
@@ -166,7 +168,7 @@ async function report(paths: string[], flags: ReportFlags): Promise<number> {
 
 /** `ssot-audit report [paths...]`: the migration report (Markdown or HTML); exit 0 unless usage/config error. */
 export function registerReport(program: Command, setExit: SetExit): void {
-  program
+  const command = program
     .command("report")
     .description("migration report per concept: progress, what is left, trend (markdown or html)")
     .argument("[paths...]", "files or folders to report on", [])
@@ -189,7 +191,8 @@ export function registerReport(program: Command, setExit: SetExit): void {
       `markdown: cut the report at this many characters (default ${DEFAULT_MARKDOWN_MAX_SIZE.toLocaleString("en-US")})`,
       intIn(MIN_MARKDOWN_MAX_SIZE, 100_000_000),
     )
-    .option("--quiet", "no progress or diagnostics on stderr")
+    .option("--quiet", "no progress or diagnostics on stderr");
+  addEngineFlags(command)
     .action(async (paths: string[], flags: ReportFlags) => {
       setExit(await report(paths, flags));
     });
