@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { Document, Scalar, type YAMLMap, type YAMLSeq } from "yaml";
+import { mayExport } from "../model/exports.js";
 import type { Definition } from "../facts/types.js";
 import type { ProjectModel } from "../model/project.js";
 import { pythonModuleName } from "../model/project.js";
@@ -245,7 +246,12 @@ function delegateHints(model: ProjectModel, ref: DefRef): string[] {
     const module = pythonModuleName(ref.file);
     return [`python: { import: ${JSON.stringify(`from ${module} import ${importName}`)}, expression: ${JSON.stringify(expression)} }`];
   }
+  const facts = model.entry(ref.file)?.facts;
+  // The fixer refuses to import a name the module does not export (it would not compile).
+  const unexported = facts !== undefined && !mayExport(ref.file, facts, importName);
   return [
-    `typescript: { import: { from: ${JSON.stringify(ref.file)}, name: ${JSON.stringify(importName)} }, expression: ${JSON.stringify(expression)} }`,
+    `typescript: { import: { from: ${JSON.stringify(ref.file)}, name: ${JSON.stringify(importName)} }, expression: ${JSON.stringify(expression)} }${
+      unexported ? `   # ${importName} is not exported: export it first` : ""
+    }`,
   ];
 }

@@ -13,6 +13,7 @@ import path from "node:path";
 import type { CallSite, Definition, FileFacts, ImportFact, Param } from "../facts/types.js";
 import type { ClassifiedCall, ConceptAnalysis, DeprecatedImport } from "../model/concepts.js";
 import type { ProjectModel } from "../model/project.js";
+import { mayExport, tsExports } from "../model/exports.js";
 import { type PythonDelegate, type TypeScriptDelegate, pythonDelegate, typescriptDelegate } from "./delegate.js";
 import type { ImportNeed } from "./types.js";
 
@@ -569,6 +570,12 @@ export function typescriptAccess(
     if (!conflict) return { ok: true, value: c };
     firstConflict ??= conflict;
   }
+  if (target && !delegate.statement && delegate.imported !== "*") {
+    // Importing a name the module does not export would not compile (`function f` without `export`).
+    const targetFacts = model.entry(target)?.facts;
+    if (targetFacts && !mayExport(target, targetFacts, delegate.imported))
+      return fail(`the delegate's module ${target} does not export '${delegate.imported}'`);
+  }
   const specifier = target ? relativeSpecifier(model, file, target) : delegate.from;
   const inserted: Access = {
     expression: delegate.expression,
@@ -651,13 +658,6 @@ function pythonDefines(facts: FileFacts, name: string): boolean {
   );
 }
 
-function tsExports(facts: FileFacts, name: string): boolean {
-  if (name === "default") return facts.definitions.some((d) => d.isDefaultExport) || facts.exports.some((e) => e.exported === "default");
-  return (
-    facts.exports.some((e) => e.exported === name) ||
-    facts.definitions.some((d) => d.exported && d.qualifiedName === name && !d.isDefaultExport)
-  );
-}
 
 /**
  * How `file` should spell the canonical module in `from … import`: relative (as many dots as

@@ -9,6 +9,7 @@ import { conceptId, renderInitConfig } from "../../src/discover/init-config.js";
 import { runDiscovery } from "../../src/discover/run.js";
 import { DiscoveryView } from "../../src/discover/view.js";
 import { runCheck } from "../../src/engine/check.js";
+import { makeProject } from "../helpers/project.js";
 import { copyFixture } from "./helpers.js";
 
 async function configFor(dir: string, top: number) {
@@ -91,6 +92,24 @@ describe("renderInitConfig", () => {
       const text = await configFor(dir, 5);
       expect(parseConfigText(text, "yaml", "x.yaml").concepts).toEqual({});
       expect(text).toContain("# No candidates were chosen. A concept looks like this:");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("marks a TypeScript delegate hint whose name the module does not export", async () => {
+    const body = (name: string, exported: boolean) =>
+      `${exported ? "export " : ""}function ${name}(userId: string, event: string): number {\n  const parts = [userId, event].map((p) => p.trim());\n  if (parts.some((p) => p.length === 0)) return 0;\n  return parts.join(":").length;\n}\n`;
+    const dir = makeProject({
+      "src/a/push.ts": `${body("pushToUser", false)}${body("sendMail", true)}export const a = () => pushToUser("u", "e") + sendMail("u", "e");\n`,
+      "src/b/push.ts": `${body("pushToUser", false)}${body("sendMail", true)}export const b = () => pushToUser("u", "e") + sendMail("u", "e");\n`,
+    });
+    try {
+      const hints = (await configFor(dir, 5)).split("\n").filter((l) => l.includes("#   typescript: {"));
+      expect(hints.map((l) => [/name: "(\w+)"/.exec(l)?.[1], l.endsWith("is not exported: export it first")])).toEqual([
+        ["pushToUser", true],
+        ["sendMail", false],
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

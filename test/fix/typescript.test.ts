@@ -215,6 +215,38 @@ describe("typescript call rewrites: what is left alone", () => {
     ]);
   });
 
+  it("does not import a name the delegate's module does not export", async () => {
+    const legacy = dedent(`
+      import { pushLegacy } from "./legacy";
+
+      export async function a(u: string) {
+        return pushLegacy(u, "x");
+      }
+    `);
+    // `push` is declared in src/push.ts but not exported: an import of it would not compile.
+    const unexported = await fix(
+      {
+        "src/push.ts": dedent(`
+          async function push(userId: string, event: string): Promise<number> {
+            return userId.length + event.length;
+          }
+          export const version = 1;
+        `),
+        "src/a.ts": legacy,
+      },
+      'import: { from: "src/push.ts", name: "push" }\nexpression: "push"',
+    );
+    expect(unexported.files).toEqual({});
+    expect(unexported.manual).toEqual([["src/a.ts", 4, "the delegate's module src/push.ts does not export 'push'"]]);
+    // Re-exported from another module (`export *`): it may well be exported, so the import is added.
+    const reexported = await fix(
+      { "src/index.ts": 'export * from "./hub";\n', "src/a.ts": legacy },
+      'import: { from: "src/index.ts", name: "hub" }\nexpression: "hub.push"',
+    );
+    expect(reexported.manual).toEqual([]);
+    expect(reexported.files["src/a.ts"]).toContain('import { hub } from "./index";');
+  });
+
   it("catches a shadowing name facts do not record (text-level check)", async () => {
     const out = await fix({
       "src/a.ts": dedent(`
