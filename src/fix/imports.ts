@@ -215,8 +215,8 @@ function mergeInto(
 
 /**
  * Removes the names whose last uses the units removed: a name is dropped when it occurred in a
- * removed range and occurs nowhere else outside import statements (strings and comments count
- * as uses, so `__all__` entries and doc mentions keep the import).
+ * removed range and occurs nowhere else outside import statements and member names (strings and
+ * comments count as uses, so `__all__` entries and doc mentions keep the import).
  */
 function unusedImportEdits(
   ctx: FileContext,
@@ -231,12 +231,14 @@ function unusedImportEdits(
   if (removed.length === 0) return [];
   const importSpans = facts.imports.map((i) => ({ start: i.span.start, end: i.span.end }));
   const inserted = units.flatMap((u) => u.edits.map((e) => e.text)).join("\n");
+  // A member name (`get_service().notify_user`, in the file or in the rewritten code) is no use of
+  // an imported `notify_user`.
   const unused = (local: string): boolean => {
     if (local === "*" || local === "") return false;
     const all = wordOccurrences(text, local);
     if (!all.some((o) => inRanges(o, removed))) return false;
-    if (all.some((o) => !inRanges(o, removed) && !inRanges(o, importSpans))) return false;
-    return wordOccurrences(inserted, local).length === 0;
+    if (all.some((o) => !inRanges(o, removed) && !inRanges(o, importSpans) && !isMemberName(text, o))) return false;
+    return wordOccurrences(inserted, local).every((o) => isMemberName(inserted, o));
   };
   // Statements: imports sharing one span (`import a, b` is two facts) are one statement.
   const statements = new Map<number, ImportFact[]>();
@@ -284,6 +286,13 @@ function unusedImportEdits(
     );
   }
   return [...edits, ...tidyBlankLines(ctx.facts.file, text, edits, insertions)];
+}
+
+/** Whether the word at `at` follows a `.` (or `?.`) member access; a `...` spread is no member. */
+function isMemberName(code: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && (code[i] === " " || code[i] === "\t")) i--;
+  return code[i] === "." && code[i - 1] !== ".";
 }
 
 function isBlankLine(text: string, start: number): boolean {

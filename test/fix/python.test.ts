@@ -304,6 +304,37 @@ describe("python call rewrites: imports", () => {
     );
   });
 
+  it("removes the import of a same-named function whose calls became the delegate's attribute", async () => {
+    // `get_service().notify_user` mentions `notify_user` only as an attribute (in the file and in
+    // the rewritten call): the import is unused.
+    const out = await fix({
+      "app/old.py": "async def notify_user(user_id, text):\n    return False\n",
+      "app/a.py": dedent(`
+        from app.old import notify_user
+        from app.service import get_service
+
+
+        async def a(uid):
+            try:
+                await get_service().notify_user(uid, "x")
+            except Exception:
+                await notify_user(uid, "x")
+      `),
+    });
+    expect(out.files["app/a.py"]).toBe(
+      dedent(`
+        from app.service import get_service
+
+
+        async def a(uid):
+            try:
+                await get_service().notify_user(uid, "x")
+            except Exception:
+                await get_service().notify_user(uid, "x")
+      `),
+    );
+  });
+
   it("reuses an existing import of the delegate, under its local name", async () => {
     const out = await fix({
       "app/a.py": dedent(`
