@@ -658,7 +658,6 @@ function pythonDefines(facts: FileFacts, name: string): boolean {
   );
 }
 
-
 /**
  * How `file` should spell the canonical module in `from … import`: relative (as many dots as
  * needed) when the deprecated import was relative, else absolute, dropping the same leading

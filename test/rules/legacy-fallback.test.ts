@@ -92,17 +92,12 @@ describe("legacy-fallback (Python)", () => {
         return payload
   `);
 
+  /** The rule's findings in a project of the concept's config, its canonical module and `files`. */
+  const findingsWith = (files: Record<string, string>) =>
+    findingsOf({ "ssot-audit.config.yaml": config, "app/__init__.py": "", "app/broadcast.py": canonical, ...files }, "legacy-fallback");
+
   it("reports try/except, import, conditional, early-return and or fallbacks; not near-misses", async () => {
-    const findings = await findingsOf(
-      {
-        "ssot-audit.config.yaml": config,
-        "app/__init__.py": "",
-        "app/broadcast.py": canonical,
-        "app/old_router.py": oldRouter,
-        "app/scoped.py": code,
-      },
-      "legacy-fallback",
-    );
+    const findings = await findingsWith({ "app/old_router.py": oldRouter, "app/scoped.py": code });
     expect(findings).toEqual([
       ["legacy-fallback", "app/scoped.py", lineOf(code, "try:")],
       ["legacy-fallback", "app/scoped.py", lineOf(code, "try:", 2)],
@@ -142,16 +137,7 @@ describe("legacy-fallback (Python)", () => {
               return get_broadcast_service()
           return OldRouter()
     `);
-    const findings = await findingsOf(
-      {
-        "ssot-audit.config.yaml": config,
-        "app/__init__.py": "",
-        "app/broadcast.py": canonical,
-        "app/old_router.py": oldRouter,
-        "app/pool.py": pool,
-      },
-      "legacy-fallback",
-    );
+    const findings = await findingsWith({ "app/old_router.py": oldRouter, "app/pool.py": pool });
     expect(findings).toEqual([["legacy-fallback", "app/pool.py", lineOf(pool, "if fresh:", 2)]]);
   });
 
@@ -186,15 +172,7 @@ describe("legacy-fallback (Python)", () => {
               return await get_broadcast_service().broadcast_to_user(user_id, event)
           return await _legacy_broadcast_to_user(user_id, event)
     `);
-    const findings = await findingsOf(
-      {
-        "ssot-audit.config.yaml": config,
-        "app/__init__.py": "",
-        "app/broadcast.py": canonical,
-        "app/recursive.py": recursive,
-      },
-      "legacy-fallback",
-    );
+    const findings = await findingsWith({ "app/recursive.py": recursive });
     expect(findings).toEqual([
       ["legacy-fallback", "app/recursive.py", lineOf(recursive, "if ok:")],
       ["legacy-fallback", "app/recursive.py", lineOf(recursive, "if ok:", 2)],
