@@ -616,12 +616,13 @@ export class ProjectModel {
 
   /** Reads a type annotation (`Optional["pkg.Foo"]`, `Foo | None`, `Promise<Hub>`) as an instance type. */
   resolveType(file: string, type: string, scope: string | undefined, depth = 0): Value {
-    const names = type.match(/[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*/g) ?? [];
-    for (const name of names) {
-      if (TYPE_WRAPPERS.has(name)) continue;
+    for (const [, typeOf, name] of type.matchAll(/(typeof\s+)?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)/g)) {
+      if (name === undefined || TYPE_WRAPPERS.has(name)) continue;
       const v = this.resolvePath(file, name.split("."), scope, depth + 1);
       if (v.kind === "def" && v.ref.def.kind === "class") return { kind: "instance", cls: v.ref };
-      if (v.kind === "instance") return v;
+      // TS `typeof hub` is the type of the value `hub`. Otherwise a name bound to a value
+      // (`T = TypeVar("T")`) is no class: a parameter annotated `x: T` is not that value.
+      if (typeOf && v.kind === "instance") return v;
     }
     return UNKNOWN;
   }

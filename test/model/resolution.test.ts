@@ -136,6 +136,20 @@ describe("resolution of patterns written differently", () => {
     expect(report.concepts[0]?.callSites).toEqual({ canonical: 1, nonCanonical: 1 });
   });
 
+  it("resolves a TS parameter typed `typeof value` as that value", async () => {
+    const use = 'import type { legacyHub } from "./legacy";\nexport function send(h: typeof legacyHub) {\n  return h.pushToUser("u");\n}\n';
+    const { report } = await checkProject({
+      "ssot-audit.config.yaml": "concepts:\n  push:\n    canonical: src/hub.ts::Hub.pushToUser\n",
+      "src/hub.ts": "export class Hub {\n  pushToUser(u: string) {\n    return 1;\n  }\n}\n",
+      "src/legacy.ts": 'export class LegacyHub {\n  pushToUser(u: string) {\n    console.log(u);\n    return 0;\n  }\n}\nexport const legacyHub = new LegacyHub();\n',
+      "src/use.ts": use,
+    });
+    expect(report.findings.map((f) => [f.ruleId, f.file, f.line, f.confidence])).toEqual([
+      ["duplicate-implementation", "src/legacy.ts", 2, "certain"],
+      ["non-canonical-call", "src/use.ts", 3, "certain"],
+    ]);
+  });
+
   it("reports legacy-named wrappers even over an unresolved receiver", async () => {
     const code = "def send_email_v2(mailer, to):\n    return mailer.send_email(to)\n\n\ndef send_email_adapter(mailer, to):\n    return mailer.send_email(to)\n";
     expect(await findings({ ...PY_MAIL, "app/wrap.py": code })).toEqual([["duplicate-implementation", "app/wrap.py", 1, "certain"]]);
@@ -290,6 +304,35 @@ describe("near-misses written differently stay silent", () => {
         "src/flags.ts": code,
       }),
     ).toEqual([]);
+  });
+
+  it("does not take an annotation that names a value (a TypeVar, an instance) for that value's class", async () => {
+    // `T = TypeVar("T")` then `x: T`: x is no TypeVar. Here the value is a legacy mailer instance:
+    // `mailer` stays unresolved (its name-only match is the canonical's own name, so not reported).
+    const code = dedent(`
+      from app.legacy import LegacyMailer
+
+      M = LegacyMailer()
+
+
+      def use(mailer: M, to):
+          return mailer.send_email(to)
+
+
+      def direct(to):
+          return M.send_email(to)
+    `);
+    const { report } = await checkProject({
+      "ssot-audit.config.yaml": "concepts:\n  mail:\n    canonical: app/mail.py::Mailer.send_email\n",
+      "app/__init__.py": "",
+      "app/mail.py": "class Mailer:\n    def send_email(self, to):\n        return 1\n",
+      "app/legacy.py": "class LegacyMailer:\n    def send_email(self, to):\n        print(to)\n        return 0\n",
+      "app/use.py": code,
+    });
+    expect(report.findings.map((f) => [f.ruleId, f.file, f.line, f.confidence])).toEqual([
+      ["duplicate-implementation", "app/legacy.py", 2, "certain"],
+      ["non-canonical-call", "app/use.py", lineOf(code, "M.send_email"), "certain"],
+    ]);
   });
 
   it("treats a plain sinkOwners folder as everything below it", async () => {
