@@ -24,5 +24,10 @@ export function languageOf(filePath: string): Language | undefined {
   return EXTENSIONS.get(path.extname(filePath));
 }
 
+/** Declaration files (`.pyi` stubs, `.d.ts`): types only, nothing in them runs. */
+export function isDeclarationFile(filePath: string): boolean {
+  return /\.(pyi|d\.[cm]?ts)$/.test(filePath);
+}
+
 /** The recognised extensions, e.g. for messages and glob filters. */
 export const SOURCE_EXTENSIONS: readonly string[] = [...EXTENSIONS.keys()];

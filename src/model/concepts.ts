@@ -1,6 +1,7 @@
 import picomatch from "picomatch";
 import type { Binding, CallSite, Definition, FallbackSite, ImportFact, Range, Reference, Span } from "../facts/types.js";
 import type { ResolvedConcept as ConceptConfig } from "../config/schema.js";
+import { isDeclarationFile } from "../files/language.js";
 import { CLONE_MIN_SIZE, CLONE_SIMILARITY, shapeSimilarity } from "../util/shape.js";
 import { normalizeName } from "../util/names.js";
 import { type SinkPattern, matchesSinkPrefix, parseSinkPattern } from "../util/sink-pattern.js";
@@ -206,6 +207,8 @@ export function analyzeAll(model: ProjectModel, analyzers: readonly ConceptAnaly
   // Alias chains only serve sink matching.
   const anySinks = catalog.size > 0;
   for (const [file, entry] of model.files) {
+    // Nothing in a declaration file runs: `if sys.version_info …` in a stub is no fallback path.
+    if (isDeclarationFile(file)) continue;
     const wanted = analyzers.map((a) => a.covers(entry));
     if (!wanted.includes(true)) continue;
     const aliases = anySinks ? model.factAliasChains(file) : NO_FACT_ALIASES;

@@ -141,6 +141,26 @@ describe("legacy-fallback (Python)", () => {
     expect(findings).toEqual([["legacy-fallback", "app/pool.py", lineOf(pool, "if fresh:", 2)]]);
   });
 
+  it("finds no fallback in a stub: nothing in a .pyi runs", async () => {
+    const versioned = dedent(`
+      import sys
+
+      from app.old_router import OldRouter
+
+      if sys.version_info >= (3, 12):
+          def pick() -> OldRouter: ...
+      else:
+          def pick() -> OldRouter: ...
+
+      try:
+          router = get_broadcast_service()
+      except ImportError:
+          router = _legacy_broadcast_to_user()
+    `);
+    const findings = await findingsWith({ "app/old_router.py": oldRouter, "app/stubs.pyi": versioned, "app/same.py": versioned });
+    expect(findings).toEqual([["legacy-fallback", "app/same.py", lineOf(versioned, "try:")]]);
+  });
+
   it("does not count a non-canonical implementation calling itself as a fallback", async () => {
     const recursive = dedent(`
       from app.broadcast import get_broadcast_service
