@@ -16,6 +16,14 @@ const PY_MAIL = {
   "app/mail.py": "def send_email(to):\n    return 1\n",
 };
 
+/** A method concept (`Mailer.send_email`) and a legacy class with the same method. */
+const PY_MAILERS = {
+  "ssot-audit.config.yaml": "concepts:\n  mail:\n    canonical: app/mail.py::Mailer.send_email\n",
+  "app/__init__.py": "",
+  "app/mail.py": "class Mailer:\n    def send_email(self, to):\n        return 1\n",
+  "app/legacy.py": "class LegacyMailer:\n    def send_email(self, to):\n        print(to)\n        return 0\n",
+};
+
 describe("resolution of patterns written differently", () => {
   it("follows aliased function imports (Python and TS)", async () => {
     const use = "from app.old import send_email_old as legacy_send\n\n\ndef f(to):\n    legacy_send(to)\n";
@@ -51,10 +59,7 @@ describe("resolution of patterns written differently", () => {
               return self._legacy.send_email(to)
     `);
     const { report } = await checkProject({
-      "ssot-audit.config.yaml": "concepts:\n  mail:\n    canonical: app/mail.py::Mailer.send_email\n",
-      "app/__init__.py": "",
-      "app/mail.py": "class Mailer:\n    def send_email(self, to):\n        return 1\n",
-      "app/legacy.py": "class LegacyMailer:\n    def send_email(self, to):\n        print(to)\n        return 0\n",
+      ...PY_MAILERS,
       "app/checkout.py": code,
     });
     expect(report.findings.map((f) => [f.ruleId, f.file, f.line])).toEqual([
@@ -219,10 +224,7 @@ describe("resolution of patterns written differently", () => {
               return self.mailer.send_email(to)
     `);
     const { report } = await checkProject({
-      "ssot-audit.config.yaml": "concepts:\n  mail:\n    canonical: app/mail.py::Mailer.send_email\n",
-      "app/__init__.py": "",
-      "app/mail.py": "class Mailer:\n    def send_email(self, to):\n        return 1\n",
-      "app/legacy.py": "class LegacyMailer:\n    def send_email(self, to):\n        print(to)\n        return 0\n",
+      ...PY_MAILERS,
       "app/service.py": py,
     });
     expect(report.findings.filter((f) => f.ruleId === "non-canonical-call").map((f) => [f.file, f.line])).toEqual([
@@ -323,10 +325,7 @@ describe("near-misses written differently stay silent", () => {
           return M.send_email(to)
     `);
     const { report } = await checkProject({
-      "ssot-audit.config.yaml": "concepts:\n  mail:\n    canonical: app/mail.py::Mailer.send_email\n",
-      "app/__init__.py": "",
-      "app/mail.py": "class Mailer:\n    def send_email(self, to):\n        return 1\n",
-      "app/legacy.py": "class LegacyMailer:\n    def send_email(self, to):\n        print(to)\n        return 0\n",
+      ...PY_MAILERS,
       "app/use.py": code,
     });
     expect(report.findings.map((f) => [f.ruleId, f.file, f.line, f.confidence])).toEqual([
