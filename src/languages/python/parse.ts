@@ -4,14 +4,18 @@
  * An unclosed bracket near the top of a file (a statement half commented out by some tool) puts
  * everything after it inside one broken expression, and tree-sitter's error recovery is then
  * quadratic in the rest of the file: a clean 170 KB file parses in ~25 ms, the same file broken
- * this way in ~700 ms, a 500 KB one in tens of seconds. When a parse runs far slower than its
- * size warrants (`slowAfterMs`), it is abandoned and the file is parsed again as separate chunks
+ * this way in ~700 ms, a 500 KB one in tens of seconds. Such a file is parsed as separate chunks
  * split at top-level `def`/`class` lines (with tree-sitter's included ranges, so offsets stay the
  * file's): the damage stays inside its chunk, each chunk parses at the normal rate, and the
- * definitions after the break are not lost in one big error. The whole still counts against the
- * file's budget. A file whose whole parse finished in time but has a syntax error is parsed in
- * chunks too: whether a parse counts as slow depends on the machine's load, and a file's facts
- * must not. Used by the extractor and by the benchmark's parse floor alike.
+ * definitions after the break are not lost in one big error. The whole counts against the file's
+ * budget.
+ *
+ * Which files: every file with a syntax error (whether a parse counts as slow depends on the
+ * machine's load, and a file's facts must not). The break that makes recovery slow shows in the
+ * text (`definitionInsideBrackets`), so such a file goes to its chunks without a whole parse;
+ * any other file is parsed whole, then again in chunks if the tree has an error or if the whole
+ * parse ran far slower than its size warrants (`slowAfterMs`). Used by the extractor and by the
+ * benchmark's parse floor alike.
  */
 import type { Parser, Tree } from "web-tree-sitter";
 
@@ -49,6 +53,60 @@ export function chunkStarts(text: string): number[] {
   return starts;
 }
 
+const HASH = 35; // #
+const BACKSLASH = 92;
+const NEWLINE = 10;
+const QUOTE = 34; // "
+const APOSTROPHE = 39; // '
+const OPEN_PAREN = 40;
+const CLOSE_PAREN = 41;
+const OPEN_SQUARE = 91;
+const CLOSE_SQUARE = 93;
+const OPEN_CURLY = 123;
+const CLOSE_CURLY = 125;
+const DEFINITION_LINE = /(?:async[ \t]+def|def|class)\b/y;
+
+/**
+ * The offset of the first line that starts at column 0 with `def`, `async def` or `class` while
+ * a bracket opened above it is still open, or -1. Valid Python has no such line (a definition
+ * cannot stand inside brackets), so it marks the pathological break tree-sitter recovers from
+ * so slowly. A lexical scan, aware of comments and strings (a bracket or a `def` inside a string
+ * does not count); where it misjudges (f-strings nesting their own quotes, say), `parsePython`
+ * checks the answer against the parse.
+ */
+export function definitionInsideBrackets(text: string): number {
+  let depth = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === NEWLINE) {
+      if (depth > 0) {
+        DEFINITION_LINE.lastIndex = i + 1;
+        if (DEFINITION_LINE.test(text)) return i + 1;
+      }
+    } else if (c === HASH) {
+      const end = text.indexOf("\n", i);
+      if (end < 0) return -1;
+      i = end - 1;
+    } else if (c === QUOTE || c === APOSTROPHE) {
+      const triple = text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c;
+      let j = triple ? i + 3 : i + 1;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        if (d === BACKSLASH) j++;
+        else if (d === c && (!triple || (text.charCodeAt(j + 1) === c && text.charCodeAt(j + 2) === c))) break;
+        else if (d === NEWLINE && !triple) {
+          j--; // an unterminated one-line string ends with its line
+          break;
+        }
+      }
+      i = triple ? j + 2 : j;
+    } else if (c === OPEN_PAREN || c === OPEN_SQUARE || c === OPEN_CURLY) depth++;
+    else if ((c === CLOSE_PAREN || c === CLOSE_SQUARE || c === CLOSE_CURLY) && depth > 0) depth--;
+  }
+  return -1;
+}
+
 export interface ParseTuning {
   /** When the whole-file parse counts as pathological (default `slowAfterMs(text.length)`); tests set 0. */
   slowAfterMs?: number;
@@ -60,6 +118,20 @@ export function parsePython(parser: Parser, text: string, budgetMs: number, tuni
   const deadline = Number.isFinite(budgetMs) && budgetMs > 0 ? begin + budgetMs : Number.POSITIVE_INFINITY;
   const slowAt = begin + (tuning.slowAfterMs ?? slowAfterMs(text.length));
   let chunks: number[] | undefined;
+  // A definition inside brackets means a syntax error, so the file would be parsed in chunks
+  // anyway: do that first and spare the whole parse's slow recovery. The chunks before that line
+  // must show the error; if none does, the scan misjudged and the file takes the usual way.
+  const definition = definitionInsideBrackets(text);
+  if (definition > 0) {
+    chunks = chunkStarts(text);
+    if (chunks.length > 1) {
+      const outcome = parseChunks(parser, text, chunks, deadline);
+      if (outcome.kind === "budget") return outcome;
+      const starts = chunks;
+      if (outcome.trees.some((tree, i) => (starts[i] ?? 0) < definition && tree.rootNode.hasError)) return outcome;
+      deleteTrees(outcome);
+    }
+  }
   let slow = false;
   const tree = parser.parse(text, null, {
     progressCallback: (): boolean => {
@@ -85,7 +157,11 @@ export function parsePython(parser: Parser, text: string, budgetMs: number, tuni
     parser.reset();
     if (!slow || !chunks) return { kind: "budget" };
   }
+  return parseChunks(parser, text, chunks, deadline);
+}
 
+/** Parses `text` as the chunks starting at `chunks` (see `chunkStarts`), each with its own tree. */
+function parseChunks(parser: Parser, text: string, chunks: readonly number[], deadline: number): Exclude<ParseOutcome, { kind: "tree" }> {
   const trees: Tree[] = [];
   let row = 0;
   let rowStart = 0;

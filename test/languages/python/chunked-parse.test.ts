@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPythonGrammar, pythonParser } from "../../../src/languages/python/grammar.js";
-import { chunkStarts, deleteTrees, parsePython } from "../../../src/languages/python/parse.js";
+import { chunkStarts, definitionInsideBrackets, deleteTrees, parsePython } from "../../../src/languages/python/parse.js";
 import { extractPython } from "../../../src/languages/python/extract.js";
 import { REPO_ROOT } from "../../fixtures/helpers.js";
 import { extract, src } from "./helpers.js";
@@ -71,6 +71,53 @@ describe("python parse: chunks for pathologically slow files", () => {
     expect(fast).toEqual(slow);
     expect(fast.definitions).toHaveLength(20);
     expect(fast.parseErrors.map((e) => e.line)).toEqual([3]);
+  });
+
+  it("finds a definition line inside brackets, which only a broken file has; strings and comments do not count", () => {
+    const broken = brokenModule(3);
+    expect(definitionInsideBrackets(broken)).toBe(broken.indexOf("def handle_0"));
+    const list = src("x = [", "    1,", "async def f():", "    pass");
+    expect(definitionInsideBrackets(list)).toBe(list.indexOf("async def"));
+    const dict = src("x = {", "class K:", "    pass");
+    expect(definitionInsideBrackets(dict)).toBe(dict.indexOf("class"));
+    const valid: string[] = [
+      brokenModule(3).replace("#    strict=True)", "    strict=True)"),
+      src("x = call(", "    a,", ")", "def f():", "    return (1,", "            2)", "class K(Base,", "        Other):", "    pass"),
+      src("s = '('", 't = "[\\""', "# an open ( in a comment", "def f():", "    pass"),
+      src('doc = """(', "def not_code():", '"""', "def f():", "    pass"),
+      src("r = r'\\\\'", "u = '''[", "class Text:", "'''", "def f(): pass"),
+      src("x = (a", "@ b)", "def f():", "    pass"),
+      src("x = foo(", "    define=1, classic=2)", "def f(): pass"),
+    ];
+    for (const text of valid) expect(definitionInsideBrackets(text), text).toBe(-1);
+  });
+
+  it("parses a broken file straight in chunks, without the whole parse's slow recovery", async () => {
+    // Recovering through the whole of this file takes tens of seconds; its chunks, milliseconds.
+    // The whole parse is never counted slow here, so only skipping it stays within the budget.
+    const text = brokenModule(6000);
+    const grammar = await loadPythonGrammar();
+    const outcome = parsePython(pythonParser(grammar), text, 5_000, { slowAfterMs: Number.POSITIVE_INFINITY });
+    try {
+      expect(outcome.kind === "chunks" ? outcome.trees.length : outcome.kind).toBe(6001);
+    } finally {
+      deleteTrees(outcome);
+    }
+  });
+
+  it("takes the usual way when the scan misjudges a valid file (an f-string nesting its own quotes)", async () => {
+    const text = src('x = f"{d["("]}"', "", "def foo():", "    return 1", "class K:", "    pass");
+    expect(definitionInsideBrackets(text)).toBeGreaterThan(0);
+    const grammar = await loadPythonGrammar();
+    const outcome = parsePython(pythonParser(grammar), text, 60_000, { slowAfterMs: Number.POSITIVE_INFINITY });
+    try {
+      expect(outcome.kind).toBe("tree");
+    } finally {
+      deleteTrees(outcome);
+    }
+    const facts = extractPython(grammar, "pkg/mod.py", text, { parseBudgetMs: 60_000 });
+    expect(facts.parseErrors).toEqual([]);
+    expect(facts.definitions.map((d) => d.qualifiedName)).toEqual(["foo", "K"]);
   });
 
   it("still stops at the budget", async () => {
