@@ -115,6 +115,7 @@ class SinkCatalog {
   private readonly ids = new Map<string, number>();
   private readonly patterns: SinkPattern[] = [];
   private readonly byChain = new Map<readonly string[], readonly number[]>();
+  private readonly byCallee = new Map<readonly string[], readonly number[]>();
 
   /** The id of a pattern (its text is its identity). */
   id(text: string, pattern: SinkPattern): number {
@@ -131,17 +132,18 @@ class SinkCatalog {
     return this.patterns.length;
   }
 
-  /** Ids of the patterns that match a prefix of the chain (`matchesSinkPrefix`). */
-  matches(chain: readonly string[], shared: boolean): readonly number[] {
-    const known = shared ? this.byChain.get(chain) : undefined;
+  /** Ids of the patterns that match a prefix of the chain (`matchesSinkPrefix`); `called`: it is a call's callee. */
+  matches(chain: readonly string[], shared: boolean, called: boolean): readonly number[] {
+    const memo = called ? this.byCallee : this.byChain;
+    const known = shared ? memo.get(chain) : undefined;
     if (known) return known;
     const ids: number[] = [];
     this.patterns.forEach((pattern, id) => {
-      if (matchesSinkPrefix(pattern, chain)) ids.push(id);
+      if (matchesSinkPrefix(pattern, chain, false, called)) ids.push(id);
     });
     // Most chains match nothing: they share one empty list.
     const result = ids.length > 0 ? ids : NO_SINKS;
-    if (shared) this.byChain.set(chain, result);
+    if (shared) memo.set(chain, result);
     return result;
   }
 }
@@ -162,13 +164,13 @@ const NO_SINKS: readonly number[] = Object.freeze([]);
 const NO_SINK_HITS: FileSinkHits = { calls: new Map(), references: new Map() };
 
 function fileSinkHits(entry: FileEntry, aliases: FactAliases, catalog: SinkCatalog): FileSinkHits {
-  const hitsOf = (chains: readonly (readonly string[])[], aliasesOf: FactAliases["calls"]): Map<number, ChainSinks> => {
+  const hitsOf = (chains: readonly (readonly string[])[], aliasesOf: FactAliases["calls"], called: boolean): Map<number, ChainSinks> => {
     const hits = new Map<number, ChainSinks>();
     chains.forEach((chain, i) => {
       // Raw chains are the pool's shared lists; alias chains are made per use.
-      const raw = catalog.matches(chain, true);
+      const raw = catalog.matches(chain, true, called);
       const chainAliases = aliasesOf[i] ?? [];
-      const viaAliases = chainAliases.map((resolved) => catalog.matches(resolved, false));
+      const viaAliases = chainAliases.map((resolved) => catalog.matches(resolved, false, called));
       if (raw.length > 0 || viaAliases.some((ids) => ids.length > 0)) hits.set(i, { raw, aliases: viaAliases });
     });
     return hits;
@@ -178,10 +180,12 @@ function fileSinkHits(entry: FileEntry, aliases: FactAliases, catalog: SinkCatal
     calls: hitsOf(
       facts.calls.map((c) => c.callee),
       aliases.calls,
+      true,
     ),
     references: hitsOf(
       facts.references.map((r) => r.path),
       aliases.references,
+      false,
     ),
   };
 }
@@ -672,18 +676,29 @@ export class ConceptAnalyzer {
   sinkUsesIn(file: string, entry: FileEntry, aliases: FactAliases, hits: FileSinkHits): SinkUse[] {
     if (this.sinks.length === 0 || this.isSinkOwner(file)) return [];
     const uses: SinkUse[] = [];
+    // `fetch(url).then(f).catch(g)` is three calls starting where the expression starts, and
+    // each matches `fetch`: one use of the sink, the innermost (shortest chain).
+    const byStart = new Map<string, number>();
+    const add = (use: SinkUse): void => {
+      const key = `${use.span.start}:${use.pattern}`;
+      const seen = byStart.get(key);
+      if (seen === undefined) {
+        byStart.set(key, uses.length);
+        uses.push(use);
+      } else if (use.chain.length < (uses[seen] as SinkUse).chain.length) uses[seen] = use;
+    };
     const facts = entry.facts;
     // Only the calls and references that match some concept's sink (`hits`), in file order.
     for (const [i, sinks] of hits.calls) {
       const call = facts.calls[i] as CallSite;
       const pattern = this.matchSink(sinks);
-      if (pattern) uses.push({ file, span: call.span, chain: call.callee, pattern, isCall: true, ...(call.enclosing ? { enclosing: call.enclosing } : {}) });
+      if (pattern) add({ file, span: call.span, chain: call.callee, pattern, isCall: true, ...(call.enclosing ? { enclosing: call.enclosing } : {}) });
     }
     for (const [i, sinks] of hits.references) {
       const ref = facts.references[i] as Reference;
       const pattern = this.matchSink(sinks);
       if (pattern && this.isSinkAliasDefinition(facts.bindings, ref, aliases.references[i])) continue;
-      if (pattern) uses.push({ file, span: ref.span, chain: ref.path, pattern, isCall: false, ...(ref.enclosing ? { enclosing: ref.enclosing } : {}) });
+      if (pattern) add({ file, span: ref.span, chain: ref.path, pattern, isCall: false, ...(ref.enclosing ? { enclosing: ref.enclosing } : {}) });
     }
     return uses;
   }

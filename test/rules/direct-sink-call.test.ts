@@ -118,3 +118,60 @@ describe("direct-sink-call (TypeScript)", () => {
     ]);
   });
 });
+
+describe("direct-sink-call: one finding per use; a pattern ending in a call", () => {
+  const config = dedent(`
+    concepts:
+      http:
+        canonical: src/http.ts::request
+        sinks: ["fetch()", "process.env"]
+      settings:
+        canonical: app/config.py::get_settings
+        sinks: ["os.environ", "os.getenv()", "subprocess.run()"]
+  `);
+  const ts = dedent(`
+    export function load(url: string) {
+      void fetch(url);
+      fetch(url).then((r) => r.json()).catch(() => null);
+      const mode = process.env.MODE!.trim().toLowerCase();
+      const f = fetch;
+      return [mode, f];
+    }
+  `);
+  const py = dedent(`
+    import os
+    import subprocess
+    from os import getenv as read_env
+
+
+    def run():
+        value = os.environ.get("X").strip().lower()
+        token = os.getenv("TOKEN").strip()
+        other = read_env("OTHER")
+        subprocess.run(["make"]).check_returncode()
+        getter = os.getenv
+        return value, token, other, getter
+  `);
+
+  it("reports a chained call once, at its innermost match, and matches `name()` against a call of name", async () => {
+    const findings = await findingsOf(
+      {
+        "ssot-audit.config.yaml": config,
+        "src/http.ts": "export function request(url: string) {\n  return fetch(url);\n}\n",
+        "src/load.ts": ts,
+        "app/config.py": "def get_settings():\n    return {}\n",
+        "app/run.py": py,
+      },
+      "direct-sink-call",
+    );
+    expect(findings).toEqual([
+      ["direct-sink-call", "app/run.py", lineOf(py, 'os.environ.get("X")')],
+      ["direct-sink-call", "app/run.py", lineOf(py, 'os.getenv("TOKEN")')],
+      ["direct-sink-call", "app/run.py", lineOf(py, 'read_env("OTHER")')],
+      ["direct-sink-call", "app/run.py", lineOf(py, "subprocess.run")],
+      ["direct-sink-call", "src/load.ts", lineOf(ts, "void fetch(url)")],
+      ["direct-sink-call", "src/load.ts", lineOf(ts, "fetch(url).then")],
+      ["direct-sink-call", "src/load.ts", lineOf(ts, "process.env.MODE")],
+    ]);
+  });
+});
