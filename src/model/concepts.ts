@@ -499,7 +499,8 @@ export class ConceptAnalyzer {
           result.push({ file, call, target: "canonical", confidence: "certain" });
         } else {
           const impl = this.implByKey.get(key);
-          if (impl) result.push({ file, call, target: "implementation", implementation: impl.ref, confidence: "certain" });
+          // The call is resolved, but a clone is only likely an implementation: so is the call.
+          if (impl) result.push({ file, call, target: "implementation", implementation: impl.ref, confidence: impl.reason === "clone" ? "likely" : "certain" });
         }
         continue;
       }

@@ -119,6 +119,34 @@ describe("non-canonical-call (Python)", () => {
     ]);
     expect(report.concepts[0]?.callSites).toEqual({ canonical: 4, nonCanonical: 10 });
   });
+
+  it("rates a resolved call to a near-clone no surer than the clone: likely", async () => {
+    const body = (stream: string) =>
+      dedent(`
+        import sys
+
+
+        def text_${stream}(encoding=None, errors=None):
+            stream = sys.${stream}
+            if encoding is not None:
+                stream.reconfigure(encoding=encoding, errors=errors or "strict")
+            if errors is not None:
+                stream.reconfigure(errors=errors)
+            return stream
+      `);
+    const cli = "from app.other import text_stdout\n\n\ndef echo(message):\n    text_stdout().write(message)\n";
+    const { report } = await checkProject({
+      "ssot-audit.config.yaml": "concepts:\n  text-stderr:\n    canonical: app/streams.py::text_stderr\n",
+      "app/__init__.py": "",
+      "app/streams.py": body("stderr"),
+      "app/other.py": body("stdout"),
+      "app/cli.py": cli,
+    });
+    expect(report.findings.map((f) => [f.ruleId, f.file, f.line, f.confidence])).toEqual([
+      ["non-canonical-call", "app/cli.py", 5, "likely"],
+      ["duplicate-implementation", "app/other.py", 4, "likely"],
+    ]);
+  });
 });
 
 describe("non-canonical-call (TypeScript)", () => {
