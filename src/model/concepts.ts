@@ -431,7 +431,7 @@ export class ConceptAnalyzer {
         );
         if (TEST_DOUBLE.test(def.name) || (def.className && testDoubleClasses.has(def.className))) continue;
         if (file === this.canonical.file && within(def.span, canonical.span)) continue;
-        if (!normalizeName(def.name).legacy && this.isDelegateToCanonical(ref)) {
+        if (this.isDelegateToCanonical(ref)) {
           this.delegateKeys.add(defKey(ref));
           this.delegateRefs.set(defKey(ref), ref);
           continue;
@@ -460,7 +460,11 @@ export class ConceptAnalyzer {
     return similarity >= CLONE_SIMILARITY ? Math.round(similarity * 100) / 100 : undefined;
   }
 
-  /** A thin delegate whose single call reaches the canonical (or, unresolved, bears its name). */
+  /**
+   * A thin delegate whose single call reaches the canonical (or, unresolved, bears its name). A
+   * legacy-named one counts only when its call resolves: forwarding to some `notify_user` of
+   * unknown origin is what a legacy copy may well do.
+   */
   private isDelegateToCanonical(ref: DefRef): boolean {
     const index = ref.def.delegateCall;
     if (index === undefined) return false;
@@ -469,7 +473,7 @@ export class ConceptAnalyzer {
     const target = this.model.resolveCallee(ref.file, call);
     if (target.kind === "def") return defKey(target.ref) === this.canonicalKey;
     const last = call.callee.at(-1);
-    if (!last || target.kind === "external") return false;
+    if (!last || target.kind === "external" || normalizeName(ref.def.name).legacy) return false;
     const n = normalizeName(last.replace(/\(\)$/, ""));
     return !n.legacy && n.key === normalizeName(this.canonical.def.name).key;
   }

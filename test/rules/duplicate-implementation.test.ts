@@ -42,6 +42,9 @@ describe("duplicate-implementation (Python)", () => {
         async def _legacy_broadcast_to_user(self, user_id, event):
             print("legacy", user_id)
 
+        async def broadcast_to_user_v1(self, user_id, event):
+            return await self.inner.broadcast_to_user(user_id, event)
+
         def sockets(self, user_id):
             return []
 
@@ -71,6 +74,10 @@ describe("duplicate-implementation (Python)", () => {
 
     async def broadcast_to_user(user_id, event):
         """Adapter kept for old imports."""
+        return await get_broadcast_service().broadcast_to_user(user_id, event)
+
+
+    async def _legacy_broadcast_to_user(user_id, event):
         return await get_broadcast_service().broadcast_to_user(user_id, event)
 
 
@@ -111,6 +118,8 @@ describe("duplicate-implementation (Python)", () => {
     expect(findings).toEqual([
       ["duplicate-implementation", "legacy/router.py", lineOf(legacy, "async def broadcast_to_user")],
       ["duplicate-implementation", "legacy/router.py", lineOf(legacy, "_legacy_broadcast_to_user")],
+      // Legacy-named, forwarding to a broadcast_to_user of unknown origin.
+      ["duplicate-implementation", "legacy/router.py", lineOf(legacy, "broadcast_to_user_v1")],
       ["duplicate-implementation", "legacy/router.py", lineOf(legacy, "def broadcastUserEventV2")],
       ["duplicate-implementation", "legacy/router.py", lineOf(legacy, "def push_to_member")],
     ]);
@@ -152,6 +161,10 @@ describe("duplicate-implementation (TypeScript)", () => {
     export const pushToUserV2 = async (userId: string, event: object) => {
       console.log(userId, event);
     };
+
+    export function pushToUserOld(target: { pushToUser(u: string, e: object): void }, userId: string, event: object) {
+      return target.pushToUser(userId, event);
+    }
   `);
   const silent = dedent(`
     import { hub } from "./hub";
@@ -176,6 +189,10 @@ describe("duplicate-implementation (TypeScript)", () => {
         return hub.pushToUser(userId, event);
       }
     }
+
+    export function legacyPushToUser(userId: string, event: object) {
+      return hub.pushToUser(userId, event);
+    }
   `);
 
   it("reports name matches and stays silent on signatures and delegates", async () => {
@@ -193,6 +210,7 @@ describe("duplicate-implementation (TypeScript)", () => {
       ["duplicate-implementation", "src/legacy.ts", lineOf(legacy, "pushToUserLegacy(")],
       ["duplicate-implementation", "src/legacy.ts", lineOf(legacy, "push_to_user(")],
       ["duplicate-implementation", "src/legacy.ts", lineOf(legacy, "pushToUserV2")],
+      ["duplicate-implementation", "src/legacy.ts", lineOf(legacy, "pushToUserOld")],
     ]);
   });
 });
