@@ -245,6 +245,34 @@ describe("typescript call rewrites: what is left alone", () => {
     );
     expect(reexported.manual).toEqual([]);
     expect(reexported.files["src/a.ts"]).toContain('import { hub } from "./index";');
+    // Exported by name and also as the default: the named import compiles.
+    const both = await fix(
+      {
+        "src/push.ts": dedent(`
+          export async function push(userId: string, event: string): Promise<number> {
+            return userId.length + event.length;
+          }
+          export default push;
+        `),
+        "src/a.ts": legacy,
+      },
+      'import: { from: "src/push.ts", name: "push" }\nexpression: "push"',
+    );
+    expect(both.manual).toEqual([]);
+    expect(both.files["src/a.ts"]).toContain('import { push } from "./push";');
+    // The default export alone does not export the name.
+    const onlyDefault = await fix(
+      {
+        "src/push.ts": dedent(`
+          export default async function push(userId: string, event: string): Promise<number> {
+            return userId.length + event.length;
+          }
+        `),
+        "src/a.ts": legacy,
+      },
+      'import: { from: "src/push.ts", name: "push" }\nexpression: "push"',
+    );
+    expect(onlyDefault.manual).toEqual([["src/a.ts", 4, "the delegate's module src/push.ts does not export 'push'"]]);
   });
 
   it("catches a shadowing name facts do not record (text-level check)", async () => {

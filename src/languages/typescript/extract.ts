@@ -145,6 +145,8 @@ class FileExtractor {
   private readonly defStates: DefState[] = [];
   /** Top-level names exported from the module; value true when exported as default. */
   private readonly exportedNames = new Map<string, boolean>();
+  /** Local names exported under their own name (`export function f`, `export { f }`), default export or not. */
+  private readonly namedExportNames = new Set<string>();
   /** Call node → definition whose delegate call it is. */
   private readonly pendingDelegates = new Map<ts.Node, DefState>();
   /** Function expressions recorded as definitions by their assignment (`exports.f = function () {}`). */
@@ -174,7 +176,13 @@ class FileExtractor {
     for (const ds of this.defStates) {
       const rootExport = ds.rootName === undefined ? undefined : this.exportedNames.get(ds.rootName);
       ds.def.exported = ds.forceExported || rootExport !== undefined;
-      if (ds.top && rootExport === true) ds.def.isDefaultExport = true;
+      if (ds.top && rootExport === true) {
+        ds.def.isDefaultExport = true;
+        // `export function f` and `export default f`: the named export stays (imports of `f` work).
+        if (ds.rootName === ds.def.qualifiedName && this.namedExportNames.has(ds.rootName)) {
+          this.exports.push({ exported: ds.rootName, local: ds.rootName, span: ds.def.span });
+        }
+      }
     }
   }
 
@@ -396,6 +404,7 @@ class FileExtractor {
   private noteExport(ctx: Ctx, node: ts.Node, name: string): void {
     if (!ctx.top || !hasModifier(node, SK.ExportKeyword)) return;
     const isDefault = hasModifier(node, SK.DefaultKeyword);
+    if (!isDefault) this.namedExportNames.add(name);
     if (isDefault || !this.exportedNames.has(name)) this.exportedNames.set(name, isDefault);
   }
 
@@ -1353,6 +1362,7 @@ class FileExtractor {
       this.exports.push({ exported, local, ...fromPart, span: this.spanOf(el) });
       if (from === undefined) {
         const isDefault = exported === "default";
+        if (exported === local) this.namedExportNames.add(local);
         if (isDefault || !this.exportedNames.has(local)) this.exportedNames.set(local, isDefault);
       }
     }
