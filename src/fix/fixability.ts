@@ -373,7 +373,14 @@ export function pythonAccess(model: ProjectModel, facts: FileFacts, delegate: Py
     need: { kind: "python", statement: delegate.statement },
     ...(d.kind === "module" && !d.alias ? { bindsPackage: true } : {}),
   };
-  const conflict = pythonConflict(model, facts, inserted, scope, false);
+  // A type-only import (under `if TYPE_CHECKING:`) of the very binding the new import adds is no conflict.
+  const twin = (imp: ImportFact): boolean =>
+    d.kind === "from"
+      ? !imp.bindsRoot && sameModule(model, file, imp, d.module) && imp.names.some((n) => n.local === root && n.imported === d.imported)
+      : d.alias !== undefined
+        ? !imp.bindsRoot && sameModule(model, file, imp, d.module) && imp.names.some((n) => n.local === root && n.imported === "*")
+        : imp.bindsRoot === true && imp.module === d.module;
+  const conflict = pythonConflict(model, facts, inserted, scope, false, twin);
   if (conflict) return fail(firstConflict ?? conflict);
   if (targetFile && importsReach(model, targetFile, file)) {
     return fail(`adding "${delegate.statement}" would create an import cycle (${targetFile} imports this module)`);
@@ -392,6 +399,7 @@ function pythonConflict(
   access: Access,
   scope: string | undefined,
   definedHere: boolean,
+  typeOnlyTwin?: (imp: ImportFact) => boolean,
 ): string | undefined {
   const root = access.root;
   if (!definedHere) {
@@ -402,6 +410,8 @@ function pythonConflict(
   for (const imp of facts.imports) {
     if (imp.enclosing !== undefined || imp === access.via) continue;
     if (!imp.names.some((n) => n.local === root)) continue;
+    // A type-only import of the same binding the inserted import adds: both name one object.
+    if (imp.typeOnly && access.need !== undefined && typeOnlyTwin?.(imp)) continue;
     // The except-ImportError twin of the import the expression uses (the legacy-fallback rule reports it).
     if (imp.inFallback === "fallback" && access.via?.inFallback === "primary") continue;
     // `import a.b` and `import a.c` both bind the package `a`.
@@ -634,8 +644,13 @@ export function importFix(model: ProjectModel, concept: ConceptAnalysis, depreca
     if (fact.bindsRoot || fact.names.some((n) => n.imported === "*")) return fail("it imports the whole module; change its uses by hand");
     const missing = fact.names.filter((n) => !pythonDefines(canonicalFacts, n.imported)).map((n) => n.imported);
     if (missing.length > 0) {
+      const typeOnly = missing.filter((m) => canonicalFacts.imports.some((i) => i.typeOnly && i.names.some((n) => n.local === m)));
+      const note =
+        typeOnly.length > 0
+          ? ` (it imports ${typeOnly.map((m) => `'${m}'`).join(", ")} only under TYPE_CHECKING, which is false at run time)`
+          : "";
       return fail(
-        `the canonical module ${canonicalFile} has no function, class, import or typed/assigned name ${missing.map((m) => `'${m}'`).join(", ")}`,
+        `the canonical module ${canonicalFile} has no function, class, import or typed/assigned name ${missing.map((m) => `'${m}'`).join(", ")}${note}`,
       );
     }
     return { ok: true, value: { module: pythonModuleSpelling(model, file, fact, canonicalFile) } };
@@ -650,11 +665,14 @@ export function importFix(model: ProjectModel, concept: ConceptAnalysis, depreca
   return { ok: true, value: { module: relativeSpecifier(model, file, canonicalFile) } };
 }
 
+/** Whether a module binds `name` at run time (an import under `if TYPE_CHECKING:` does not). */
 function pythonDefines(facts: FileFacts, name: string): boolean {
   return (
     facts.definitions.some((d) => d.qualifiedName === name) ||
     facts.bindings.some((b) => b.scope === undefined && b.target.length === 1 && b.target[0] === name) ||
-    facts.imports.some((i) => i.enclosing === undefined && i.inFallback === undefined && i.names.some((n) => n.local === name))
+    facts.imports.some(
+      (i) => i.enclosing === undefined && i.inFallback === undefined && !i.typeOnly && i.names.some((n) => n.local === name),
+    )
   );
 }
 

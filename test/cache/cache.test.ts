@@ -67,6 +67,17 @@ describe("facts codec", () => {
     }
   });
 
+  it("keeps the type-only mark of a Python import under TYPE_CHECKING", async () => {
+    const grammar = await loadPythonGrammar();
+    const text = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from a import A\n";
+    const facts = extractPython(grammar, "a.py", text, { parseBudgetMs: 0 }) as FileFacts;
+    const decoded = decodeFacts(encodeFacts(facts, text));
+    expect(decoded.imports.map((i) => [i.module, i.typeOnly])).toEqual([
+      ["typing", undefined],
+      ["a", true],
+    ]);
+  });
+
   it("shares each distinct list of names across files when decoding with a pool, frozen", async () => {
     const grammar = await loadPythonGrammar();
     const pool = new StringPool();

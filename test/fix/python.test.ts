@@ -518,3 +518,108 @@ describe("python call rewrites: scope", () => {
     );
   });
 });
+
+describe("python rewrites: imports under TYPE_CHECKING are not run-time bindings", () => {
+  const NOTIFY_CONFIG = dedent(`
+    concepts:
+      notify:
+        canonical: app/canon.py::notify
+        deprecatedModules: ["app.old"]
+        delegate:
+          python: { import: "from app.canon import notify", expression: "notify" }
+  `);
+  const OLD = dedent(`
+    class Widget:
+        pass
+
+
+    def _legacy_notify(user, message):
+        print(user, message)
+        return ("old", user, message)
+  `);
+
+  it("does not repoint an import to a canonical module that imports the name only for type checkers", async () => {
+    const out = await fix({
+      "ssot-audit.config.yaml": NOTIFY_CONFIG,
+      "app/old.py": OLD,
+      "app/canon.py": dedent(`
+        import typing
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            from app.old import Widget
+        if typing.TYPE_CHECKING:
+            from app.old import Gadget
+        else:
+            from app.old import Gadget
+
+
+        def notify(user, message):
+            return ("canonical", user, message)
+      `),
+      "app/use.py": dedent(`
+        from app.old import Widget
+        from app.old import Gadget
+
+
+        def make():
+            return Widget(), Gadget()
+      `),
+    });
+    expect(out.files).toEqual({
+      "app/use.py": dedent(`
+        from app.old import Widget
+        from app.canon import Gadget
+
+
+        def make():
+            return Widget(), Gadget()
+      `),
+    });
+    expect(out.manual).toEqual([
+      ["app/canon.py", 5, "the import is in the canonical module itself"],
+      ["app/canon.py", 7, "the import is in the canonical module itself"],
+      ["app/canon.py", 9, "the import is in the canonical module itself"],
+      [
+        "app/use.py",
+        1,
+        "the canonical module app/canon.py has no function, class, import or typed/assigned name 'Widget' (it imports 'Widget' only under TYPE_CHECKING, which is false at run time)",
+      ],
+    ]);
+  });
+
+  it("imports the delegate for real when the file imports it only for type checkers", async () => {
+    const out = await fix({
+      "ssot-audit.config.yaml": NOTIFY_CONFIG,
+      "app/old.py": OLD,
+      "app/canon.py": 'def notify(user, message):\n    return ("canonical", user, message)\n',
+      "app/use.py": dedent(`
+        from typing import TYPE_CHECKING
+
+        from app.old import _legacy_notify
+
+        if TYPE_CHECKING:
+            from app.canon import notify
+
+
+        def go(u):
+            return _legacy_notify(u, "j")
+      `),
+    });
+    expect(out.manual).toEqual([]);
+    expect(out.files).toEqual({
+      "app/use.py": dedent(`
+        from typing import TYPE_CHECKING
+
+        from app.canon import notify
+
+        if TYPE_CHECKING:
+            from app.canon import notify
+
+
+        def go(u):
+            return notify(u, "j")
+      `),
+    });
+  });
+});

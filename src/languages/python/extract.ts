@@ -94,6 +94,8 @@ function lastSegment(expr: string): string {
 
 const ABSTRACT_DECORATORS = new Set(["abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"]);
 const IMPORT_ERRORS = new Set(["ImportError", "ModuleNotFoundError"]);
+/** `TYPE_CHECKING`, `typing.TYPE_CHECKING`, `t.TYPE_CHECKING`, in parentheses or not; group 1 is a leading `not`. */
+const TYPE_CHECKING_GUARD = /^[\s(]*(not\b[\s(]*)?(?:[A-Za-z_]\w*\s*\.\s*)?TYPE_CHECKING[\s)]*$/;
 
 function isProtocolBase(base: string): boolean {
   const bracket = base.indexOf("[");
@@ -134,6 +136,8 @@ class Walker {
   private receiver: Receiver | undefined;
   private fn: FunctionFrame | undefined;
   private importFallback: "primary" | "fallback" | undefined;
+  /** Inside the branch of `if TYPE_CHECKING:` that only type checkers run: imports there are type-only. */
+  private typeCheckingOnly = false;
   /** Ranges of fallback sides that may still contain nodes ahead of the walk. */
   private sides: Range[] = [];
   /** Local names bound by `from m import name [as alias]`; reads of them are references. */
@@ -371,7 +375,7 @@ class Walker {
         return;
       case K.if_statement:
         this.recordIf(k);
-        this.visitChildren(k);
+        this.visitIf(k);
         return;
       case K.conditional_expression:
         this.recordConditionalExpression(k);
@@ -732,8 +736,9 @@ class Walker {
     const t = this.t;
     const F = this.F;
     const kind = t.kind(k);
-    const base = (): { inFallback?: "primary" | "fallback"; enclosing?: string } => {
-      const extra: { inFallback?: "primary" | "fallback"; enclosing?: string } = {};
+    const base = (): { typeOnly?: boolean; inFallback?: "primary" | "fallback"; enclosing?: string } => {
+      const extra: { typeOnly?: boolean; inFallback?: "primary" | "fallback"; enclosing?: string } = {};
+      if (this.typeCheckingOnly) extra.typeOnly = true;
       if (this.importFallback) extra.inFallback = this.importFallback;
       if (this.scope !== undefined) extra.enclosing = this.scope;
       return extra;
@@ -1055,6 +1060,30 @@ class Walker {
       fallback: [this.range(consequence)],
       condition: this.conditionText(condition),
     });
+  }
+
+  /**
+   * Visits an `if` statement, marking the branch only type checkers take: the body of
+   * `if TYPE_CHECKING:` (also `typing.TYPE_CHECKING`, `t.TYPE_CHECKING`), or the `elif`/`else`
+   * branches of `if not TYPE_CHECKING:`. At run time `TYPE_CHECKING` is false.
+   */
+  private visitIf(k: number): void {
+    const t = this.t;
+    const condition = t.childByField(k, this.F.condition);
+    const guard = condition >= 0 ? TYPE_CHECKING_GUARD.exec(this.txt(condition)) : null;
+    if (!guard) {
+      this.visitChildren(k);
+      return;
+    }
+    const negated = guard[1] !== undefined;
+    const outer = this.typeCheckingOnly;
+    for (let c = t.firstChild(k); c >= 0; c = t.nextSibling(c)) {
+      const f = t.field(c);
+      const typeOnlyBranch = negated ? f === this.F.alternative : f === this.F.consequence;
+      if (typeOnlyBranch) this.typeCheckingOnly = true;
+      this.visit(c);
+      this.typeCheckingOnly = outer;
+    }
   }
 
   private recordConditionalExpression(k: number): void {

@@ -570,6 +570,54 @@ describe("python extractor: imports", () => {
       ["import a.b as m, os", ["os"]],
     ]);
   });
+
+  it("marks imports that only type checkers see (the if-branch of TYPE_CHECKING, the else of not TYPE_CHECKING) as type-only", async () => {
+    const facts = await extract(
+      src(
+        "import typing",
+        "import typing as t",
+        "from typing import TYPE_CHECKING",
+        "if TYPE_CHECKING:",
+        "    from a import A",
+        "    if x:",
+        "        import nested",
+        "else:",
+        "    from a_rt import A",
+        "if typing.TYPE_CHECKING:",
+        "    import b",
+        "if (t.TYPE_CHECKING):",
+        "    from c import C",
+        "elif other:",
+        "    from c_rt import C",
+        "if not TYPE_CHECKING:",
+        "    import d_rt",
+        "else:",
+        "    import d",
+        "if TYPE_CHECKING_EXTRA:",
+        "    import e_rt",
+        "def f():",
+        "    if TYPE_CHECKING:",
+        "        from g import G",
+        "    from g_rt import G",
+      ),
+    );
+    expect(facts.imports.map((i) => [i.module, i.typeOnly ?? false, i.enclosing ?? null])).toEqual([
+      ["typing", false, null],
+      ["typing", false, null],
+      ["typing", false, null],
+      ["a", true, null],
+      ["nested", true, null],
+      ["a_rt", false, null],
+      ["b", true, null],
+      ["c", true, null],
+      ["c_rt", false, null],
+      ["d_rt", false, null],
+      ["d", true, null],
+      ["e_rt", false, null],
+      ["g", true, "f"],
+      ["g_rt", false, "f"],
+    ]);
+  });
 });
 
 describe("python extractor: bindings", () => {
