@@ -116,7 +116,8 @@ export interface Definition {
    */
   returns: string[][];
   /**
-   * When the body is a thin delegate — after an optional docstring, a single statement that
+   * When the body is a thin delegate — after an optional docstring (and, in Python, an optional
+   * `warnings.warn(…, DeprecationWarning, …)` statement), a single statement that
    * returns/awaits/evaluates one call (possibly `await`ed) — the index into `FileFacts.calls`
    * of that call.
    */

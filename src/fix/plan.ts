@@ -397,7 +397,10 @@ class Planner {
         continue;
       }
       const unitEdits = accepted.flatMap((u) => u.edits);
-      const clashing = accepted.filter((u) => u.edits.some((e) => plan.edits.some((x) => overlaps(e, x))));
+      // Two insertions at one offset do not clash: the import goes first (edits keep their order
+      // at one offset), as when a file starts with the definition whose JSDoc gets `@deprecated`.
+      const insertsAtOnePoint = (e: TextEdit, x: TextEdit) => e.start === e.end && x.start === x.end && x.text !== "";
+      const clashing = accepted.filter((u) => u.edits.some((e) => plan.edits.some((x) => overlaps(e, x) && !insertsAtOnePoint(e, x))));
       if (clashing.length > 0) {
         // An import edit touches a unit's text: let those units wait for the next pass.
         deferred += clashing.length;
@@ -406,7 +409,7 @@ class Planner {
       }
       // Removals that touch another import edit are dropped (the import stays).
       const importEdits = plan.edits.filter((e, i) => e.text !== "" || !plan.edits.some((x, j) => j !== i && overlaps(e, x)));
-      return { units: accepted, edits: [...unitEdits, ...importEdits], deferred };
+      return { units: accepted, edits: [...importEdits, ...unitEdits], deferred };
     }
   }
 }

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { runFix } from "../../src/fix/engine.js";
-import { dedent, makeProject } from "../helpers/project.js";
+import { dedent, findingsOf, makeProject } from "../helpers/project.js";
 
 const roots: string[] = [];
 afterEach(() => {
@@ -621,5 +621,46 @@ describe("python rewrites: imports under TYPE_CHECKING are not run-time bindings
             return notify(u, "j")
       `),
     });
+  });
+});
+
+describe("python suggestions: the delegate a duplicate becomes", () => {
+  it("is a thin delegate to check: after fix --unsafe the duplicate is no longer reported", async () => {
+    const files = {
+      "ssot-audit.config.yaml": dedent(`
+        concepts:
+          notify:
+            canonical: app/canon.py::notify
+            names: ["notify", "send_notice"]
+            delegate:
+              python: { import: "from app.canon import notify", expression: "notify" }
+      `),
+      "app/__init__.py": "",
+      "app/canon.py": 'def notify(user, message):\n    return ("canonical", user, message)\n',
+      "app/other.py": dedent(`
+        def send_notice(user, message):
+            """Other copy."""
+            print(user, message)
+            return ("other", user, message)
+      `),
+    };
+    expect(await findingsOf(files, "duplicate-implementation")).toEqual([["duplicate-implementation", "app/other.py", 1]]);
+    const out = await fix(files, { unsafe: true });
+    expect(out.files).toEqual({
+      "app/other.py": dedent(`
+        import warnings
+        from app.canon import notify
+
+        def send_notice(user, message):
+            """Other copy."""
+            warnings.warn(
+                "send_notice is deprecated; use notify instead",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            return notify(user, message)
+      `),
+    });
+    expect(await findingsOf({ ...files, ...out.files }, "duplicate-implementation")).toEqual([]);
   });
 });

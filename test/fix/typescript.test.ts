@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { runFix } from "../../src/fix/engine.js";
-import { dedent, makeProject } from "../helpers/project.js";
+import { dedent, findingsOf, makeProject } from "../helpers/project.js";
 
 const roots: string[] = [];
 afterEach(() => {
@@ -56,10 +56,12 @@ const NAMED = 'import: { from: "src/hub.ts", name: "hub" }\nexpression: "hub.pus
 async function fix(
   files: Record<string, string>,
   delegate = NAMED,
+  flags: { unsafe?: boolean } = {},
 ): Promise<{ files: Record<string, string>; manual: [string, number, string][] }> {
   const root = makeProject({ "ssot-audit.config.yaml": config(delegate), "src/hub.ts": HUB, "src/legacy.ts": LEGACY, ...files });
   roots.push(root);
-  const result = await runFix({ paths: ["."], cwd: root, includeLikely: false, unsafe: false, write: false, allowDirty: false });
+  const unsafe = Boolean(flags.unsafe);
+  const result = await runFix({ paths: ["."], cwd: root, includeLikely: false, unsafe, write: false, allowDirty: false });
   expect(result.refused).toEqual([]);
   return {
     files: Object.fromEntries(result.files.map((f) => [f.file, f.after])),
@@ -286,5 +288,34 @@ describe("typescript call rewrites: what is left alone", () => {
       `),
     });
     expect(out.manual).toEqual([["src/a.ts", 4, "'hub' is also bound at line 4, which could shadow it at the rewritten code"]]);
+  });
+});
+
+describe("typescript suggestions: the delegate a duplicate becomes", () => {
+  it("is a thin delegate to check: after fix --unsafe the duplicate is no longer reported", async () => {
+    const files = {
+      "ssot-audit.config.yaml": `${config(NAMED)}    names: ["push", "sendNotice"]\n`,
+      "src/hub.ts": HUB,
+      "src/legacy.ts": "export const unrelated = 1;\n",
+      "src/other.ts": dedent(`
+        export async function sendNotice(userId: string, event: string): Promise<number> {
+          console.log(userId, event);
+          return userId.length;
+        }
+      `),
+    };
+    expect(await findingsOf(files, "duplicate-implementation")).toEqual([["duplicate-implementation", "src/other.ts", 1]]);
+    const out = await fix(files, NAMED, { unsafe: true });
+    expect(out.files).toEqual({
+      "src/other.ts": dedent(`
+        import { hub } from "./hub";
+
+        /** @deprecated Use hub.push instead. */
+        export async function sendNotice(userId: string, event: string): Promise<number> {
+          return hub.push(userId, event);
+        }
+      `),
+    });
+    expect(await findingsOf({ ...files, ...out.files }, "duplicate-implementation")).toEqual([]);
   });
 });

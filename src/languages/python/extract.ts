@@ -677,11 +677,13 @@ class Walker {
 
   /**
    * When the body is a thin delegate (one statement after the docstring that returns, awaits or
-   * evaluates a call), the call's node; otherwise -1.
+   * evaluates a call, optionally preceded by a deprecation warning — the form `fix --unsafe`
+   * writes), the call's node; otherwise -1.
    */
   private delegateCallNode(body: number, docstring: number): number {
     const t = this.t;
     const stmts = this.statements(body).filter((s) => s !== docstring);
+    if (stmts.length === 2 && stmts[0] !== undefined && this.isDeprecationWarning(stmts[0])) stmts.shift();
     const only = stmts[0];
     if (stmts.length !== 1 || only === undefined) return -1;
     let expr: number;
@@ -694,6 +696,43 @@ class Walker {
     }
     if (expr >= 0 && t.kind(expr) === K.await) expr = t.firstNamedChild(expr);
     return expr >= 0 && t.kind(expr) === K.call ? expr : -1;
+  }
+
+  /**
+   * `warnings.warn(…, DeprecationWarning, …)` as a statement (also through `import warnings as w`
+   * or `from warnings import warn [as w]`), with a `*DeprecationWarning` category passed
+   * positionally or as `category=`.
+   */
+  private isDeprecationWarning(stmt: number): boolean {
+    const t = this.t;
+    if (t.kind(stmt) !== K.expression_statement || t.namedChildren(stmt).length !== 1) return false;
+    const call = t.firstNamedChild(stmt);
+    if (call < 0 || t.kind(call) !== K.call) return false;
+    const fn = t.childByField(call, this.F.function);
+    const args = t.childByField(call, this.F.arguments);
+    if (fn < 0 || args < 0 || t.kind(args) !== K.argument_list) return false;
+    const callee = this.memberPath(fn);
+    const fromWarnings = (imported: string, local: string) =>
+      this.facts.imports.some(
+        (i) => i.module === "warnings" && i.level === 0 && !i.typeOnly && i.names.some((n) => n.imported === imported && n.local === local),
+      );
+    const [first, second] = callee;
+    const isWarn =
+      callee.length === 2 && first !== undefined && second === "warn"
+        ? fromWarnings("*", first)
+        : callee.length === 1 && first !== undefined && fromWarnings("warn", first);
+    if (!isWarn) return false;
+    return t.namedChildren(args).some((a) => {
+      let value = a;
+      if (t.kind(a) === K.keyword_argument) {
+        const name = t.childByField(a, this.F.name);
+        if (name < 0 || this.txt(name) !== "category") return false;
+        value = t.childByField(a, this.F.value);
+      }
+      if (value < 0) return false;
+      const kind = t.kind(value);
+      return (kind === K.identifier || kind === K.attribute) && /(^|\.)\w*DeprecationWarning$/.test(this.txt(value));
+    });
   }
 
   /** Normalized token sequence of a body (as token ids): pre-order node kinds, identifiers → ID, literals → LIT. */

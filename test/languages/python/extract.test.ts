@@ -220,6 +220,68 @@ describe("python extractor: definitions", () => {
       ["g", 6],
     ]);
   });
+
+  it("recognises a delegate behind a leading deprecation warning (what fix --unsafe writes), and nothing else before the call", async () => {
+    const facts = await extract(
+      src(
+        "import warnings",
+        "import warnings as w",
+        "from warnings import warn",
+        "def a(x):",
+        '    """Doc."""',
+        "    warnings.warn(",
+        '        "a is deprecated; use impl instead",',
+        "        DeprecationWarning,",
+        "        stacklevel=2,",
+        "    )",
+        "    return impl(x)",
+        "async def b(x):",
+        '    w.warn("old", category=PendingDeprecationWarning)',
+        "    return await impl(x)",
+        "def c(x):",
+        '    warn("old", builtins.DeprecationWarning)',
+        "    impl(x)",
+        "def d(x):",
+        '    warnings.warn("careful")',
+        "    return impl(x)",
+        "def e(x):",
+        '    log.warn("old", DeprecationWarning)',
+        "    return impl(x)",
+        "def f(x):",
+        '    warnings.warn("old", DeprecationWarning)',
+        '    warnings.warn("old", DeprecationWarning)',
+        "    return impl(x)",
+        "def g(x):",
+        '    warnings.warn("old", DeprecationWarning)',
+      ),
+    );
+    const callees = facts.calls.map((c) => c.callee.join("."));
+    expect(callees).toEqual([
+      "warnings.warn",
+      "impl",
+      "w.warn",
+      "impl",
+      "warn",
+      "impl",
+      "warnings.warn",
+      "impl",
+      "log.warn",
+      "impl",
+      "warnings.warn",
+      "warnings.warn",
+      "impl",
+      "warnings.warn",
+    ]);
+    expect(facts.definitions.map((d) => [d.name, d.delegateCall])).toEqual([
+      ["a", 1],
+      ["b", 3],
+      ["c", 5],
+      ["d", undefined],
+      ["e", undefined],
+      ["f", undefined],
+      ["g", 13],
+    ]);
+  });
 });
 
 describe("python extractor: signature-only definitions", () => {
