@@ -681,8 +681,8 @@ export class ConceptAnalyzer {
   sinkUsesIn(file: string, entry: FileEntry, aliases: FactAliases, hits: FileSinkHits): SinkUse[] {
     if (this.sinks.length === 0 || this.isSinkOwner(file)) return [];
     const uses: SinkUse[] = [];
-    // `fetch(url).then(f).catch(g)` is three calls starting where the expression starts, and
-    // each matches `fetch`: one use of the sink, the innermost (shortest chain).
+    // `requests.get(url).json().get(k)` is three calls starting where the expression starts, and
+    // each matches `requests.get`: one use of the sink, the innermost (shortest chain).
     const byStart = new Map<string, number>();
     const add = (use: SinkUse): void => {
       const key = `${use.span.start}:${use.pattern}`;
@@ -832,7 +832,7 @@ function callIndexOf(model: ProjectModel): CallIndex {
   for (const [file, entry] of model.files) {
     const f = index.files.push([file, entry]) - 1;
     const calls = entry.facts.calls;
-    let aliases: Map<string, string> | undefined;
+    let aliases: ((local: string) => string | undefined) | undefined;
     for (let i = 0; i < calls.length; i++) {
       const callee = (calls[i] as CallSite).callee;
       const last = callee.at(-1);
@@ -843,8 +843,8 @@ function callIndexOf(model: ProjectModel): CallIndex {
       add(index.byKey, normalizeName(raw).key, site);
       add(index.byRaw, raw, site);
       if (callee.length !== 1) continue;
-      aliases ??= localAliases(entry);
-      const original = aliases.get(raw);
+      aliases ??= localAliases(model, file, entry);
+      const original = aliases(raw);
       if (!original) continue;
       add(index.aliasByKey, normalizeName(original).key, site);
       add(index.aliasByRaw, original, site);
@@ -854,17 +854,42 @@ function callIndexOf(model: ProjectModel): CallIndex {
   return index;
 }
 
-/** Local names bound to another name: `from m import a as b`, `const { a: b } = require(…)`, `b = a`. */
-function localAliases(entry: FileEntry): Map<string, string> {
+/**
+ * The name a file's local name stands for, if another: `from m import a as b`,
+ * `const { a: b } = require(…)`, `b = a`, `const b = ns.a`, and — resolved through the project
+ * when first asked — a default import (`import b from "./m"`, whose module default-exports `a`)
+ * or a name its module re-exports under another (`export { a as b } from "./legacy"`).
+ */
+function localAliases(model: ProjectModel, file: string, entry: FileEntry): (local: string) => string | undefined {
   const aliases = new Map<string, string>();
+  const imported = new Map<string, { imp: ImportFact; name: string }>();
   for (const imp of entry.facts.imports) {
-    for (const n of imp.names) if (n.imported !== n.local && n.imported !== "*" && n.imported !== "default") aliases.set(n.local, n.imported);
+    for (const n of imp.names) {
+      if (n.imported === "*") continue;
+      if (n.imported !== n.local && n.imported !== "default") aliases.set(n.local, n.imported);
+      imported.set(n.local, { imp, name: n.imported });
+    }
   }
   for (const b of entry.facts.bindings) {
     const [target] = b.target;
-    if (b.target.length === 1 && target && b.value.kind === "alias" && b.value.path.length === 1 && b.value.path[0]) aliases.set(target, b.value.path[0]);
+    const last = b.value.kind === "alias" ? b.value.path.at(-1) : undefined;
+    if (b.target.length === 1 && target && last && last !== target) aliases.set(target, last.replace(/\(\)$/, ""));
   }
-  return aliases;
+  const resolved = new Map<string, string | undefined>();
+  return (local) => {
+    const alias = aliases.get(local);
+    if (alias !== undefined && alias !== "default") return alias;
+    if (resolved.has(local)) return resolved.get(local);
+    let original: string | undefined;
+    const via = imported.get(local);
+    const target = via ? model.importedFile(file, via.imp) : undefined;
+    if (via && target && target !== file) {
+      const value = model.member({ kind: "module", file: target }, via.name);
+      if (value.kind === "def" && value.ref.def.name !== local) original = value.ref.def.name;
+    }
+    resolved.set(local, original);
+    return original;
+  };
 }
 
 /** `pkg.legacy.router` lies within `pkg.legacy`. */

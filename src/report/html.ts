@@ -221,7 +221,7 @@ function conceptSection(c: MigrationConcept, index: number, input: MigrationRepo
                   ? `<details><summary>${esc(plural(i.callers.length, "caller"))}</summary><ul class="callers">${i.callers
                       .map(
                         (k) =>
-                          `<li>${code(`${k.file}:${k.line}`)}${k.symbol ? ` in ${code(k.symbol)}` : ""}${k.confidence === "likely" ? ` <span class="badge neutral">by name</span>` : ""}</li>`,
+                          `<li>${code(`${k.file}:${k.line}`)}${k.symbol ? ` in ${code(k.symbol)}` : ""}${k.confidence === "likely" ? ` <span class="badge neutral">likely</span>` : ""}</li>`,
                       )
                       .join("")}</ul></details>`
                   : ""

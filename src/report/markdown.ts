@@ -179,7 +179,7 @@ function conceptSection(c: MigrationConcept): string[] {
       lines.push(
         ...i.callers.map(
           (k) =>
-            `- ${mdCode(`${k.file}:${k.line}`)}${k.symbol ? ` in ${mdCode(k.symbol)}` : ""}${k.confidence === "likely" ? " (by name)" : ""}`,
+            `- ${mdCode(`${k.file}:${k.line}`)}${k.symbol ? ` in ${mdCode(k.symbol)}` : ""}${k.confidence === "likely" ? " (likely)" : ""}`,
         ),
         "",
       );

@@ -3,7 +3,7 @@
  * `name()` matches a call segment, `*` one segment, `**` any number of segments.
  * A member chain uses a sink when any prefix of it matches the pattern, so
  * `os.environ.get("X")` is one use of `os.environ`. A call's own callee ends in a called
- * segment too: `fetch()` matches `fetch(url)`, and `os.getenv()` matches `os.getenv("X")`.
+ * segment too: `os.getenv()` matches `os.getenv("X")`, `subprocess.run()` matches `subprocess.run(cmd)`.
  */
 
 import { IDENTIFIER } from "./names.js";

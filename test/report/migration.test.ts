@@ -73,7 +73,7 @@ describe("buildMigrationModel on fixtures/python-broadcast", () => {
               `${B}/services/user_scoped_websocket_event_router.py:38`,
             ],
           ],
-          [`${B}/services/presence_notifier.py:20 PresenceNotifier.notify_all_tabs`, "clone", 0, [`${B}/services/presence_notifier.py:38`]],
+          [`${B}/services/presence_notifier.py:20 PresenceNotifier.notify_all_tabs`, "clone", 0, [`${B}/services/presence_notifier.py:38 likely`]],
           [
             `${B}/services/user_scoped_websocket_event_router.py:26 UserScopedWebSocketEventRouter.broadcast_to_user`,
             "name",

@@ -240,3 +240,48 @@ describe("non-canonical-call (TypeScript)", () => {
     expect(report.concepts[0]?.callSites).toEqual({ canonical: 3, nonCanonical: 7 });
   });
 });
+
+describe("non-canonical-call: functions reached under another name", () => {
+  it("finds calls through a default import, `default as`, a renamed re-export and a const alias of a member", async () => {
+    const legacy = dedent(`
+      export default function pushToUserV2(userId: string): number {
+        return userId.length;
+      }
+
+      export function legacyPushToUser(userId: string): number {
+        return userId.length + 1;
+      }
+    `);
+    const app = dedent(`
+      import pushV2 from "./legacy";
+      import { default as pushV2b } from "./legacy";
+      import { notify } from "./index";
+      import * as old from "./legacy";
+
+      export function run(u: string) {
+        const alias = old.legacyPushToUser;
+        return [pushV2(u), pushV2b(u), notify(u), alias(u), unrelated(u)];
+      }
+
+      function unrelated(u: string) {
+        return u;
+      }
+    `);
+    const { report } = await checkProject({
+      "ssot-audit.config.yaml": "concepts:\n  push:\n    canonical: src/hub.ts::pushToUser\n",
+      "src/hub.ts": "export function pushToUser(userId: string): number {\n  return 0;\n}\n",
+      "src/legacy.ts": legacy,
+      "src/index.ts": 'export { legacyPushToUser as notify } from "./legacy";\n',
+      "src/app.ts": app,
+    });
+    const line = lineOf(app, "return [pushV2(u)");
+    const column = (call: string) => (app.split("\n")[line - 1] ?? "").indexOf(call) + 1;
+    const calls = report.findings.filter((f) => f.ruleId === "non-canonical-call").map((f) => [f.file, f.line, f.column, f.confidence]);
+    expect(calls).toEqual([
+      ["src/app.ts", line, column("pushV2(u)"), "certain"],
+      ["src/app.ts", line, column("pushV2b(u)"), "certain"],
+      ["src/app.ts", line, column("notify(u)"), "certain"],
+      ["src/app.ts", line, column("alias(u)"), "certain"],
+    ]);
+  });
+});
