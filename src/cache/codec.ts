@@ -205,6 +205,7 @@ const DEFINITION = schema<Definition>({
   exported: "raw",
   isDefaultExport: "raw",
   shape: SHAPE,
+  returnKind: "str",
 });
 const ARGUMENT = schema<CallArgument>({ name: "str", spread: "str", span: "span" });
 const CALL = schema<CallSite>({

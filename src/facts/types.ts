@@ -111,6 +111,15 @@ export interface Definition {
   /** Return type annotation text as written, if any. */
   returnType?: string;
   /**
+   * TS/JS, for a function that is neither `async` nor annotated with a return type: what its
+   * `return` expressions (or arrow expression body) show. `promise`: one of them looks like a
+   * promise (`new Promise(…)`, `Promise.x(…)`, a call of `.then`/`.catch`/`.finally`); `value`:
+   * none is taken to be one (it returns nothing, literals, object/array literals, functions,
+   * property reads such as `u.length`, operator results, `new X()` of another class). Absent
+   * otherwise (it returns a plain name or a call result, whose type facts do not know).
+   */
+  returnKind?: "promise" | "value";
+  /**
    * Member paths of expressions returned by this function (`return Foo()` → `["Foo()"]`,
    * `return _instance` → `["_instance"]`), at most 5, used to infer what a factory returns.
    */

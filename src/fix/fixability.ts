@@ -94,15 +94,8 @@ export function callFix(model: ProjectModel, concept: ConceptAnalysis, classifie
   } else {
     if (call.calleeSpan.end !== call.argsSpan.start)
       return fail("the call has type arguments or `?.` between the callee and its arguments");
-    const a = returnsPromise(impl);
-    const b = returnsPromise(canonical);
-    if (a !== b || a === undefined) {
-      return fail(
-        a === undefined
-          ? `cannot tell whether '${impl.qualifiedName}' returns a promise like the canonical '${canonical.qualifiedName}'`
-          : `'${impl.qualifiedName}' ${a ? "returns a promise" : "is synchronous"} but the canonical '${canonical.qualifiedName}' ${b ? "returns a promise" : "is synchronous"}`,
-      );
-    }
+    const mismatch = promiseMismatch(impl, canonical);
+    if (mismatch) return fail(mismatch);
   }
 
   const args = facts.language === "python" ? mapPythonArguments(call, impl, canonical) : mapTypeScriptArguments(call, impl, canonical);
@@ -125,11 +118,36 @@ function unboundMethodCall(model: ProjectModel, file: string, call: CallSite, im
   return undefined;
 }
 
-/** true/false when the definition says whether it returns a promise; undefined when unknown. */
+/**
+ * true/false when the definition says whether it returns a promise; undefined when unknown.
+ * `async` or a `Promise<…>`/`PromiseLike<…>` return type: a promise; another return type: not.
+ * Neither async nor annotated: a promise when a return looks like one (`new Promise(…)`,
+ * `Promise.x(…)`, `….then(…)`), synchronous when no return can be one (see
+ * `Definition.returnKind`), else unknown (it returns a call result or a plain name).
+ */
 export function returnsPromise(def: Definition): boolean | undefined {
   if (def.isAsync) return true;
   if (def.returnType !== undefined) return /^(Promise|PromiseLike)\s*</.test(def.returnType.trim());
+  if (def.returnKind !== undefined) return def.returnKind === "promise";
   return undefined;
+}
+
+const UNKNOWN_PROMISE = "it is neither async nor annotated with a return type, and returns a call result or a plain name";
+
+/**
+ * Why a call of `impl` cannot become a call of the canonical as far as promises go, or undefined.
+ * Known promise-ness must agree. When both are unknown (two non-async, unannotated functions that
+ * return what facts cannot type) they count as alike; one unknown against a known one is refused.
+ */
+export function promiseMismatch(impl: Definition, canonical: Definition): string | undefined {
+  const a = returnsPromise(impl);
+  const b = returnsPromise(canonical);
+  if (a === b) return undefined;
+  if (a === undefined)
+    return `cannot tell whether '${impl.qualifiedName}' returns a promise like the canonical '${canonical.qualifiedName}' (${UNKNOWN_PROMISE})`;
+  if (b === undefined)
+    return `cannot tell whether the canonical '${canonical.qualifiedName}' returns a promise like '${impl.qualifiedName}' (${UNKNOWN_PROMISE})`;
+  return `'${impl.qualifiedName}' ${a ? "returns a promise" : "is synchronous"} but the canonical '${canonical.qualifiedName}' ${b ? "returns a promise" : "is synchronous"}`;
 }
 
 function describeParams(def: Definition): string {

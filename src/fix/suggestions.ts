@@ -165,9 +165,11 @@ export function typescriptDelegateBody(ctx: SuggestionContext, impl: Implementat
   if (!def.bodySpan) return fail("it has no body");
   const canonicalPromise = returnsPromise(canonical);
   const ownPromise = returnsPromise(def);
-  if (canonicalPromise !== false && ownPromise !== true) {
+  // Its callers must get what they got: a promise only when it already returned one. Two
+  // functions whose promise-ness is unknown count as alike (as for call rewrites).
+  if (canonicalPromise !== false && ownPromise !== true && !(canonicalPromise === undefined && ownPromise === undefined)) {
     return fail(
-      `'${def.qualifiedName}' ${ownPromise === false ? "is synchronous" : "may be synchronous"} but the canonical returns a promise`,
+      `'${def.qualifiedName}' ${ownPromise === false ? "is synchronous" : "may be synchronous"} but the canonical ${canonicalPromise ? "returns" : "may return"} a promise`,
     );
   }
   const args = forwardArguments(def, canonical, "typescript");

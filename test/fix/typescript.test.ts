@@ -319,3 +319,105 @@ describe("typescript suggestions: the delegate a duplicate becomes", () => {
     expect(await findingsOf({ ...files, ...out.files }, "duplicate-implementation")).toEqual([]);
   });
 });
+
+describe("typescript call rewrites: functions neither async nor annotated", () => {
+  const SYNC_CONFIG = dedent(`
+    concepts:
+      push:
+        canonical: src/sync-hub.ts::push
+        delegate:
+          typescript: { import: { from: "src/sync-hub.ts", name: "push" }, expression: "push" }
+  `);
+  const SYNC_HUB = dedent(`
+    export function push(userId: string, event: string) {
+      return userId.length + event.length;
+    }
+  `);
+  const COPIES = dedent(`
+    export function pushLegacy(userId: string, event: string) {
+      return userId.length + event.length + 1;
+    }
+    export function pushV2(userId: string, event: string) {
+      return new Promise((resolve) => resolve(userId.length + event.length));
+    }
+    export function pushOld(userId: string, event: string) {
+      return send(userId, event);
+    }
+    function send(userId: string, event: string) {
+      return userId.length + event.length;
+    }
+  `);
+  const USE = dedent(`
+    import { pushLegacy, pushOld, pushV2 } from "./copies";
+
+    export function a(u: string) {
+      pushV2(u, "x");
+      pushOld(u, "x");
+      return pushLegacy(u, "x");
+    }
+  `);
+
+  it("rewrites a call when neither returns a promise, and refuses a promise or an unknown return against a synchronous canonical", async () => {
+    const out = await fix({ "ssot-audit.config.yaml": SYNC_CONFIG, "src/sync-hub.ts": SYNC_HUB, "src/copies.ts": COPIES, "src/a.ts": USE });
+    expect(out.files).toEqual({
+      "src/a.ts": dedent(`
+        import { pushOld, pushV2 } from "./copies";
+        import { push } from "./sync-hub";
+
+        export function a(u: string) {
+          pushV2(u, "x");
+          pushOld(u, "x");
+          return push(u, "x");
+        }
+      `),
+    });
+    expect(out.manual).toEqual([
+      ["src/a.ts", 4, "'pushV2' returns a promise but the canonical 'push' is synchronous"],
+      [
+        "src/a.ts",
+        5,
+        "cannot tell whether 'pushOld' returns a promise like the canonical 'push' (it is neither async nor annotated with a return type, and returns a call result or a plain name)",
+      ],
+    ]);
+  });
+
+  it("takes two functions whose returns facts cannot type as alike (plain JS included)", async () => {
+    const out = await fix({
+      "ssot-audit.config.yaml": SYNC_CONFIG.replaceAll("sync-hub.ts", "sync-hub.js"),
+      "src/sync-hub.js": "export function push(userId, event) {\n  return send(userId, event);\n}\nfunction send(u, e) {\n  return 1;\n}\n",
+      "src/copies.js": "export function pushLegacy(userId, event) {\n  const n = count(userId);\n  return n;\n}\nfunction count(u) {\n  return 0;\n}\n",
+      "src/a.js": 'import { pushLegacy } from "./copies.js";\n\nexport function a(u) {\n  return pushLegacy(u, "x");\n}\n',
+    });
+    expect(out.manual).toEqual([]);
+    expect(out.files).toEqual({
+      "src/a.js": 'import { push } from "./sync-hub.js";\n\nexport function a(u) {\n  return push(u, "x");\n}\n',
+    });
+  });
+
+  it("turns such a duplicate into a delegate to such a canonical with --unsafe", async () => {
+    const out = await fix(
+      {
+        "ssot-audit.config.yaml": SYNC_CONFIG,
+        "src/sync-hub.ts": "export function push(userId: string, event: string) {\n  return send(userId, event);\n}\nfunction send(u: string, e: string) {\n  return 1;\n}\n",
+        "src/copies.ts": 'import { log } from "./log";\n\nexport function pushLegacy(userId: string, event: string) {\n  return log(userId, event);\n}\n',
+        "src/log.ts": "export function log(u: string, e: string) {\n  return 0;\n}\n",
+        "src/legacy.ts": "export function pushOld(userId: string, event: string): number {\n  return 0;\n}\n",
+        "src/hub.ts": "export const unrelated = 1;\n",
+      },
+      NAMED,
+      { unsafe: true },
+    );
+    // Known to be synchronous against an unknown canonical: callers could get a promise.
+    expect(out.manual).toEqual([["src/legacy.ts", 1, "suggestion not possible: 'pushOld' is synchronous but the canonical may return a promise"]]);
+    expect(out.files).toEqual({
+      "src/copies.ts": dedent(`
+        import { push } from "./sync-hub";
+
+        /** @deprecated Use push instead. */
+        export function pushLegacy(userId: string, event: string) {
+          return push(userId, event);
+        }
+      `),
+    });
+  });
+});

@@ -82,6 +82,8 @@ interface DefState {
   /** Top-level definition (its own root). */
   top: boolean;
   forceExported: boolean;
+  /** A `return` whose promise-ness facts cannot tell was seen (see `Definition.returnKind`). */
+  opaqueReturn?: boolean;
 }
 
 interface Ctx {
@@ -275,7 +277,10 @@ class FileExtractor {
         return;
       case SK.ReturnStatement: {
         const expr = (node as ts.ReturnStatement).expression;
-        if (expr && ctx.fn) this.addReturn(ctx.fn, expr);
+        if (expr && ctx.fn) {
+          this.addReturn(ctx.fn, expr);
+          this.noteReturnKind(ctx.fn, expr);
+        }
         if (expr) this.visit(expr, ctx);
         return;
       }
@@ -341,6 +346,9 @@ class FileExtractor {
       for (const n of shapeNodes) collectShapeIds(n, tokens);
       def.shape = bodyShapeOfIds(tokens);
     }
+    // Neither async nor annotated: the returns tell (a function without any returns gives nothing).
+    if (body && !def.isAsync && def.returnType === undefined && !(fn as ts.FunctionLikeDeclarationBase).asteriskToken)
+      def.returnKind = "value";
     const ds: DefState = { def, rootName: init.rootName, top: init.top, forceExported: init.forceExported ?? false };
     if (body) {
       const delegate = delegateCallNode(body);
@@ -427,7 +435,10 @@ class FileExtractor {
     for (const p of fn.parameters) this.visit(p, inner);
     const body = (fn as ts.FunctionLikeDeclarationBase).body;
     if (!body) return;
-    if (ds && body.kind !== SK.Block) this.addReturn(ds, body as ts.Expression);
+    if (ds && body.kind !== SK.Block) {
+      this.addReturn(ds, body as ts.Expression);
+      this.noteReturnKind(ds, body as ts.Expression);
+    }
     this.visit(body, inner);
   }
 
@@ -459,6 +470,20 @@ class FileExtractor {
     const path = memberPath(e);
     if (path[0] !== "?" && !ds.def.returns.some((r) => r.length === path.length && r.every((seg, i) => seg === path[i]))) {
       ds.def.returns.push(path);
+    }
+  }
+
+  /** Folds one returned expression into `returnKind` (promise wins; anything unknown clears `value`). */
+  private noteReturnKind(ds: DefState, expr: ts.Expression): void {
+    const def = ds.def;
+    if (def.isAsync || def.returnType !== undefined || def.returnKind === "promise") return;
+    if (def.returnKind === undefined && !ds.opaqueReturn) return; // not tracked (generator, no body)
+    const kind = returnedKind(expr);
+    if (kind === "promise") {
+      def.returnKind = "promise";
+    } else if (kind === "opaque") {
+      ds.opaqueReturn = true;
+      delete def.returnKind;
     }
   }
 
@@ -1469,6 +1494,72 @@ function stubReason(body: ts.Block): SignatureOnlyReason | undefined {
     return "stub";
   }
   return undefined;
+}
+
+const PROMISE_METHODS = new Set(["then", "catch", "finally"]);
+
+/**
+ * Whether a returned expression looks like a promise, cannot be one, or cannot be told from
+ * syntax (names, properties, call results). `a || b`, `a ?? b`, `c ? a : b` combine their sides.
+ */
+function returnedKind(expr: ts.Expression): "promise" | "value" | "opaque" {
+  const e = skipWrappersAndAwait(expr);
+  const both = (a: ts.Expression, b: ts.Expression) => {
+    const x = returnedKind(a);
+    const y = returnedKind(b);
+    return x === "promise" || y === "promise" ? "promise" : x === "value" && y === "value" ? "value" : "opaque";
+  };
+  switch (e.kind) {
+    case SK.NewExpression: {
+      const callee = (e as ts.NewExpression).expression;
+      return callee.kind === SK.Identifier && (callee as ts.Identifier).text === "Promise" ? "promise" : "value";
+    }
+    case SK.CallExpression: {
+      const callee = skipWrappersAndAwait((e as ts.CallExpression).expression);
+      if (callee.kind !== SK.PropertyAccessExpression) return "opaque";
+      const access = callee as ts.PropertyAccessExpression;
+      const object = skipWrappersAndAwait(access.expression);
+      if (object.kind === SK.Identifier && (object as ts.Identifier).text === "Promise") return "promise";
+      return PROMISE_METHODS.has(access.name.text) ? "promise" : "opaque";
+    }
+    case SK.ConditionalExpression:
+      return both((e as ts.ConditionalExpression).whenTrue, (e as ts.ConditionalExpression).whenFalse);
+    case SK.BinaryExpression: {
+      const bin = e as ts.BinaryExpression;
+      const op = bin.operatorToken.kind;
+      if (op === SK.BarBarToken || op === SK.AmpersandAmpersandToken || op === SK.QuestionQuestionToken) return both(bin.left, bin.right);
+      if (op === SK.EqualsToken || op === SK.CommaToken) return returnedKind(bin.right);
+      if (isAssignmentOperator(op)) return "opaque"; // `a += b`, `a ??= b` …
+      return "value"; // arithmetic, comparison, `in`, `instanceof`, bitwise
+    }
+    case SK.Identifier:
+      return (e as ts.Identifier).text === "undefined" ? "value" : "opaque"; // a local may hold a call's promise
+    case SK.PropertyAccessExpression:
+    case SK.ElementAccessExpression:
+      return "value"; // `u.length`, `this.count`, `map[k]`: a stored promise is rare enough to be taken as a value
+    case SK.StringLiteral:
+    case SK.NumericLiteral:
+    case SK.BigIntLiteral:
+    case SK.NoSubstitutionTemplateLiteral:
+    case SK.TemplateExpression:
+    case SK.RegularExpressionLiteral:
+    case SK.TrueKeyword:
+    case SK.FalseKeyword:
+    case SK.NullKeyword:
+    case SK.ObjectLiteralExpression:
+    case SK.ArrayLiteralExpression:
+    case SK.ArrowFunction:
+    case SK.FunctionExpression:
+    case SK.ClassExpression:
+    case SK.PrefixUnaryExpression:
+    case SK.PostfixUnaryExpression:
+    case SK.TypeOfExpression:
+    case SK.VoidExpression:
+    case SK.DeleteExpression:
+      return "value";
+    default:
+      return "opaque";
+  }
 }
 
 /**

@@ -215,6 +215,51 @@ const pick = (c: boolean) => (c ? primaryHub : legacy.hub);
     ]);
   });
 
+  it("tells, for functions neither async nor annotated, whether returns look like promises or cannot be ones", async () => {
+    const f = await extract(`
+export function length(u: string) { return u.length + 1; }
+export function nothing(u: string) { console.log(u); if (!u) return; }
+export function literals(c: boolean) { return c ? { ok: true } : [1, \`x\`, null, undefined, !c, typeof c]; }
+export function wrapped(u: string) { return new Promise((resolve) => resolve(u)); }
+export function chained(u: string) { return load(u).then((x) => x.length); }
+export function resolved(u: string) { if (!u) return 0; return Promise.resolve(u.length); }
+export function fallback(u: string) { return cached(u) ?? fetchIt(u).catch(() => null); }
+export function property(u: string) { return u.length; }
+export function name(u: string) { const n = load(u); return n; }
+export function call(u: string) { return load(u); }
+export function mixed(u: string) { if (u) return 1; return other(u); }
+export const arrow = (u: string) => u.length * 2;
+export const arrowCall = (u: string) => load(u);
+export async function isAsync(u: string) { return u.length; }
+export function annotated(u: string): number { return u.length; }
+export function* gen(u: string) { yield u; }
+export function outer(u: string) { const inner = () => load(u); return [inner]; }
+class K { m(u: string) { return new K(); } }
+`);
+    expect(f.definitions.map((d) => [d.name, d.returnKind ?? null])).toEqual([
+      ["length", "value"],
+      ["nothing", "value"],
+      ["literals", "value"],
+      ["wrapped", "promise"],
+      ["chained", "promise"],
+      ["resolved", "promise"],
+      ["fallback", "promise"],
+      ["property", "value"],
+      ["name", null],
+      ["call", null],
+      ["mixed", null],
+      ["arrow", "value"],
+      ["arrowCall", null],
+      ["isAsync", null],
+      ["annotated", null],
+      ["gen", null],
+      ["outer", "value"],
+      ["inner", null],
+      ["K", null],
+      ["m", "value"],
+    ]);
+  });
+
   it("marks stubs: empty body, not-implemented throws; not other throws or expression arrows", async () => {
     const f = await extract(`
 function a() {}
