@@ -203,16 +203,39 @@ function sinkHints(view: DiscoveryView, ref: DefRef): string[] {
   return out;
 }
 
+/**
+ * Whether a return annotation is the class itself, possibly optional: `Cls`, `"Cls"`,
+ * `Optional[Cls]`, `typing.Optional["Cls"]`, `Cls | None`, TS `Cls | undefined` / `Cls | null`.
+ * Not a type that merely mentions it (`list[Cls]`, `Callable[[Cls], None]`, `Promise<Cls>`).
+ */
+export function annotationIsClass(annotation: string, name: string): boolean {
+  let t = annotation.trim();
+  const quoted = /^(["'])(.*)\1$/s.exec(t);
+  if (quoted) t = (quoted[2] ?? "").trim();
+  if (t === name) return true;
+  const optional = /^(?:[A-Za-z_][\w.]*\.)?Optional\[(.*)\]$/s.exec(t);
+  if (optional) return annotationIsClass(optional[1] ?? "", name);
+  if (/[[\]<>(){}]/.test(t) || !t.includes("|")) return false;
+  const parts = t
+    .split("|")
+    .map((p) => p.trim())
+    .filter((p) => p !== "None" && p !== "undefined" && p !== "null");
+  return parts.length === 1 && annotationIsClass(parts[0] ?? "", name);
+}
+
 /** A factory or module-level instance in the canonical's module that gives its class. */
 function accessor(model: ProjectModel, file: string, cls: Definition): { name: string; call: boolean } | undefined {
   const facts = model.entry(file)?.facts;
   if (!facts) return undefined;
-  const typeMentions = (t: string | undefined) => t !== undefined && new RegExp(`\\b${cls.name}\\b`).test(t);
+  // Called with no arguments (the hint writes `factory()`), and returning the class itself.
   const factory = facts.definitions.find(
     (d) =>
       d.kind === "function" &&
       !d.qualifiedName.includes(".") &&
-      (typeMentions(d.returnType) || d.returns.some((r) => r.length === 1 && r[0] === `${cls.name}()`)),
+      d.params.every((p) => p.hasDefault || p.kind === "rest" || p.kind === "kwrest") &&
+      (d.returnType !== undefined
+        ? annotationIsClass(d.returnType, cls.name)
+        : d.returns.some((r) => r.length === 1 && r[0] === `${cls.name}()`)),
   );
   if (factory) return { name: factory.name, call: true };
   const instance = facts.bindings.find(

@@ -5,7 +5,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { init } from "../../src/cli/commands/init.js";
 import { parseConfigText } from "../../src/config/load.js";
-import { conceptId, renderInitConfig } from "../../src/discover/init-config.js";
+import { annotationIsClass, conceptId, renderInitConfig } from "../../src/discover/init-config.js";
 import { runDiscovery } from "../../src/discover/run.js";
 import { DiscoveryView } from "../../src/discover/view.js";
 import { runCheck } from "../../src/engine/check.js";
@@ -113,6 +113,63 @@ describe("renderInitConfig", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("hints a factory only when it returns the class itself and takes no required argument", async () => {
+    const method = (cls: string) =>
+      `class ${cls}:\n    def filter_common(self, node, frame):\n        name = node.name\n        if name is None:\n            raise ValueError("no name")\n        frame.write(name)\n        return frame\n\n\n`;
+    const project = (factories: string) =>
+      makeProject({
+        "pkg/__init__.py": "",
+        "pkg/compiler.py": `import typing as t\n\n\n${method("CodeGenerator")}${factories}`,
+        "pkg/environment.py": method("Environment"),
+      });
+    const hint = async (factories: string) => {
+      const dir = project(factories);
+      try {
+        return (await configFor(dir, 1)).split("\n").find((l) => l.includes("#   python: {"));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    const none = '    #   python: { import: "from pkg.compiler import CodeGenerator", expression: "CodeGenerator(…).filter_common" }';
+    const via = (name: string) =>
+      `    #   python: { import: "from pkg.compiler import ${name}", expression: "${name}().filter_common" }`;
+    // Types that only mention the class, and factories that need an argument, are no hints.
+    expect(
+      await hint(
+        [
+          'def _make_binop(op: str) -> t.Callable[["CodeGenerator", object, object], None]:\n    return None\n',
+          "def all_generators() -> list[CodeGenerator]:\n    return []\n",
+          "def each() -> t.Iterator[CodeGenerator]:\n    yield CodeGenerator()\n",
+          "def for_env(env) -> CodeGenerator:\n    return CodeGenerator()\n",
+          "def for_name(*, name: str) -> CodeGenerator:\n    return CodeGenerator()\n",
+          "def unannotated(env):\n    return CodeGenerator()\n",
+        ].join("\n\n"),
+      ),
+    ).toBe(none);
+    expect(await hint("def get_generator(env=None, *args, **kwargs) -> CodeGenerator:\n    return CodeGenerator()\n")).toBe(
+      via("get_generator"),
+    );
+    expect(await hint('def maybe() -> t.Optional["CodeGenerator"]:\n    return None\n')).toBe(via("maybe"));
+    expect(await hint("def maybe() -> CodeGenerator | None:\n    return None\n")).toBe(via("maybe"));
+    expect(await hint("def plain():\n    return CodeGenerator()\n")).toBe(via("plain"));
+  });
+
+  it("takes a return annotation for the class only when it is the class, possibly optional", () => {
+    const is = (t: string) => annotationIsClass(t, "Hub");
+    expect(["Hub", '"Hub"', "'Hub'", "Optional[Hub]", 'typing.Optional["Hub"]', "Hub | None", "None | Hub", "Hub | undefined", "Hub | null"].filter(is)).toEqual([
+      "Hub",
+      '"Hub"',
+      "'Hub'",
+      "Optional[Hub]",
+      'typing.Optional["Hub"]',
+      "Hub | None",
+      "None | Hub",
+      "Hub | undefined",
+      "Hub | null",
+    ]);
+    expect(["list[Hub]", "Callable[[Hub], None]", "Iterator[Hub]", "Promise<Hub>", "Hub[]", "Hub | Other", "MyHub", "Hub.Inner", "Optional[list[Hub]]"].filter(is)).toEqual([]);
   });
 
   it("makes concept ids from names, unique", () => {
