@@ -82,6 +82,10 @@ interface SideItem {
   reaches?: FallbackTarget;
   /** The definition it reaches, when it resolves to one (to tell recursion apart). */
   reachedDef?: DefRef;
+  /** It reaches only an instance (or class) that holds an implementation (`judgeValue`). */
+  holder?: true;
+  /** It touches the concept through the canonical side itself (not through a copy). */
+  canonical?: true;
 }
 
 /**
@@ -541,13 +545,25 @@ export class ConceptAnalyzer {
     const evaluate = (fallback: Range[], primary: Range[]): FallbackTarget[] => {
       const reachedItems = items.filter((i) => i.reaches && !isRecursion(i) && inRanges(i, fallback));
       // `get_router().send()` reaches through both calls; keep the outermost.
-      const reached = reachedItems
-        .filter((i) => !reachedItems.some((o) => o !== i && o.start <= i.start && o.end >= i.end && (o.start !== i.start || o.end !== i.end)))
-        .map((i) => i.reaches as FallbackTarget);
-      if (reached.length === 0) return [];
+      const kept = reachedItems.filter(
+        (i) => !reachedItems.some((o) => o !== i && o.start <= i.start && o.end >= i.end && (o.start !== i.start || o.end !== i.end)),
+      );
+      if (kept.length === 0) return [];
+      const reached = kept.map((i) => i.reaches as FallbackTarget);
       const legacyNamed = reached.some((r) => r.kind === "legacy-name");
-      const primaryTouches = items.some((i) => i.touches && inRanges(i, primary));
-      return legacyNamed || primaryTouches ? reached : [];
+      // Both sides calling the same copy (`notify(u, "hi") if formal else notify(u, "yo")`) is
+      // no fallback: nothing falls back to anything else.
+      const reachedDefs = new Set(kept.flatMap((i) => (i.reachedDef ? [defKey(i.reachedDef)] : [])));
+      const primaryItems = items.filter((i) => i.touches && inRanges(i, primary) && !(i.reachedDef && reachedDefs.has(defKey(i.reachedDef))));
+      if (!legacyNamed && primaryItems.length === 0) return [];
+      // An instance of a class that holds a copy is used for much else (`self._pool.put(conn)`,
+      // `arg.default(x);`): it makes a fallback only when it is what the side ends with, its value
+      // (`self.service or get_router()`, `return OldRouter()`), against the canonical itself.
+      if (!legacyNamed && kept.every((i) => i.holder)) {
+        const isValue = kept.some((i) => fallback.some((r) => r.end === i.end));
+        if (!isValue || !primaryItems.some((i) => i.canonical)) return [];
+      }
+      return reached;
     };
     const direct = evaluate(site.fallback, site.primary);
     if (direct.length > 0 || site.kind !== "conditional") return direct;
@@ -568,21 +584,30 @@ export class ConceptAnalyzer {
         // A legacy-named flag (`flags.notify_legacy`) is not code; a call or a function reference is.
         if (c.legacy) {
           const value = this.sideValue(file, c);
-          if (value.kind === "def") item.reachedDef = value.ref;
-          if (c.call !== undefined || value.kind === "def") item.reaches = { kind: "legacy-name", label: c.last, span };
+          // A legacy-looking alias of the canonical (`mergeValues as mergeValuesV2`) is the canonical.
+          if (this.judgeValue(value) === "canonical") item.canonical = true;
+          else {
+            if (value.kind === "def") item.reachedDef = value.ref;
+            if (c.call !== undefined || value.kind === "def") item.reaches = { kind: "legacy-name", label: c.last, span };
+          }
         }
       }
       const sink = this.matchSink(c.sinks);
       if (sink) item.reaches ??= { kind: "sink", label: sink, span };
       if (!item.reaches || !item.touches) {
         const verdict = this.judgeValue(this.sideValue(file, c));
-        if (verdict === "canonical") item.touches = true;
-        else if (verdict) {
+        if (verdict === "canonical") {
+          item.touches = true;
+          item.canonical = true;
+        } else if (verdict) {
           // A class that merely holds an implementation (`Decimal` for a `normalize` concept) is
           // used for much else: its instances reach the concept, but do not make the side that
           // uses them one around the concept (`return self if x else Decimal(y)`).
           if (!verdict.holder) item.touches = true;
-          item.reaches ??= { kind: "implementation", label: verdict.label, span, ...(verdict.ref ? { implementation: verdict.ref } : {}) };
+          if (!item.reaches) {
+            item.reaches = { kind: "implementation", label: verdict.label, span, ...(verdict.ref ? { implementation: verdict.ref } : {}) };
+            if (verdict.holder) item.holder = true;
+          }
           item.reachedDef ??= verdict.ref;
         }
       }

@@ -141,6 +141,40 @@ describe("legacy-fallback (Python)", () => {
     expect(findings).toEqual([["legacy-fallback", "app/pool.py", lineOf(pool, "if fresh:", 2)]]);
   });
 
+  it("needs something to fall back from: not one copy on both sides, not a test of a holder instance", async () => {
+    const near = dedent(`
+      from app.broadcast import BroadcastService, get_broadcast_service
+      from app.old_router import OldRouter, get_router
+
+
+      async def greet(user_id, formal):
+          if formal:
+              return await get_router().broadcast_to_user(user_id, {"t": "Good day"})
+          return await get_router().broadcast_to_user(user_id, {"t": "hi"})
+
+
+      class Response:
+          def __init__(self):
+              self._service: BroadcastService = get_broadcast_service()
+              self._router = OldRouter()
+
+          def release(self):
+              if not self._service or not self._router:
+                  return None
+              self.keep(self._router)
+              self._router = None
+
+          def keep(self, router):
+              return router
+
+          def pick(self):
+              return self._service or self._router
+    `);
+    const findings = await findingsWith({ "app/old_router.py": oldRouter, "app/near.py": near });
+    // Only `pick`: the canonical service, else the old router, as a value.
+    expect(findings).toEqual([["legacy-fallback", "app/near.py", lineOf(near, "return self._service or self._router")]]);
+  });
+
   it("finds no fallback in a stub: nothing in a .pyi runs", async () => {
     const versioned = dedent(`
       import sys
@@ -284,5 +318,37 @@ describe("legacy-fallback (TypeScript)", () => {
       ["legacy-fallback", "src/scoped.ts", lineOf(code, "hub || legacyRouter")],
       ["legacy-fallback", "src/scoped.ts", lineOf(code, "return hub ? hub.pushToUser")],
     ]);
+  });
+
+  it("needs something to fall back from: not one copy on both sides, not a legacy-looking alias of the canonical", async () => {
+    const near = dedent(`
+      import { hub, NotificationHub } from "./hub";
+      import { hub as hubV2 } from "./hub";
+      import { legacyRouter, LegacyRouter } from "./legacy";
+
+      export function both(flag: boolean, u: string) {
+        return flag ? legacyRouter.pushToUser(u, {}) : legacyRouter.pushToUser(u, { flag });
+      }
+
+      export function aliased(u: string, ok: boolean) {
+        if (!ok) {
+          return 0;
+        }
+        return hubV2?.pushToUser(u, {});
+      }
+
+      export function holder(fresh: boolean, router: LegacyRouter, service: NotificationHub) {
+        if (fresh) {
+          service.pushToUser("u", {});
+        } else {
+          router.toString();
+        }
+      }
+    `);
+    const findings = await findingsOf(
+      { "ssot-audit.config.yaml": config, "src/hub.ts": hub, "src/legacy.ts": legacy, "src/near.ts": near },
+      "legacy-fallback",
+    );
+    expect(findings).toEqual([]);
   });
 });

@@ -1048,6 +1048,8 @@ class Walker {
     this.orOperands(k, operands);
     const [first, ...rest] = operands;
     if (first === undefined || rest.length === 0) return;
+    // `not self._pool or not self._connection` tests; it does not fall back to a value.
+    if (rest.every((o) => this.t.kind(o) === K.not_operator || this.t.kind(o) === K.comparison_operator)) return;
     this.pushFallback({
       kind: "or",
       span: this.span(k),

@@ -79,6 +79,8 @@ const KIND_NAMES = [
   "global_statement",
   "nonlocal_statement",
   "tuple",
+  "not_operator",
+  "comparison_operator",
   "'or'",
   "'async'",
 ] as const;
