@@ -36,7 +36,14 @@ export const legacyFallback: RuleModule = {
       concept.fallbacks.map((hit) => {
         const reached = [...new Set(hit.targets.map(describe))];
         const language = model.entry(hit.file)?.facts.language;
-        const label = hit.site.kind === "try" ? (language === "python" ? "try/except fallback" : "try/catch fallback") : KIND_LABEL[hit.site.kind];
+        const label =
+          hit.site.kind === "try"
+            ? language === "python"
+              ? "try/except fallback"
+              : "try/catch fallback"
+            : hit.site.kind === "or" && language !== "python"
+              ? "'||' fallback" // `a || b`, `a ||= b`
+              : KIND_LABEL[hit.site.kind];
         return {
           concept: concept.id,
           file: hit.file,

@@ -657,7 +657,17 @@ export function importFix(model: ProjectModel, concept: ConceptAnalysis, depreca
   if (!facts || !canonicalFacts) return fail("not part of the analysis");
   if (file === canonicalFile) return fail("the import is in the canonical module itself");
   if (facts.language !== canonicalFacts.language) return fail("the canonical module is in another language");
-  if (fact.names.length === 0) return fail("a side-effect import has no names to move");
+  if (fact.names.length === 0) {
+    // `require("m").f()`, `foo(require("m"))`: the module value is used where it is loaded.
+    const inline = [...facts.calls, ...facts.references].some(
+      (u) => u.span.start <= fact.span.start && u.span.end >= fact.span.end && u.span.end - u.span.start > fact.span.end - fact.span.start,
+    );
+    return fail(
+      inline
+        ? "the module is loaded inline and used on the spot (not bound to imported names); change that use by hand"
+        : "a side-effect import has no names to move",
+    );
+  }
   if (facts.language === "python") {
     if (fact.bindsRoot || fact.names.some((n) => n.imported === "*")) return fail("it imports the whole module; change its uses by hand");
     const missing = fact.names.filter((n) => !pythonDefines(canonicalFacts, n.imported)).map((n) => n.imported);
@@ -674,8 +684,10 @@ export function importFix(model: ProjectModel, concept: ConceptAnalysis, depreca
     return { ok: true, value: { module: pythonModuleSpelling(model, file, fact, canonicalFile) } };
   }
   if (fact.names.some((n) => n.imported === "*")) return fail("it imports the module as a namespace; change its uses by hand");
-  const missing = fact.names.filter((n) => !tsExports(canonicalFacts, n.imported)).map((n) => n.imported);
-  if (missing.length > 0) return fail(`the canonical module ${canonicalFile} does not export ${missing.map((m) => `'${m}'`).join(", ")}`);
+  const missing = fact.names
+    .filter((n) => !tsExports(canonicalFacts, n.imported))
+    .map((n) => (n.imported === "default" ? `a default (imported here as '${n.local}')` : `'${n.imported}'`));
+  if (missing.length > 0) return fail(`the canonical module ${canonicalFile} does not export ${missing.join(", ")}`);
   const already = facts.imports.find(
     (i) => i !== fact && model.importedFile(file, i) === canonicalFile && i.names.some((n) => fact.names.some((m) => m.local === n.local)),
   );

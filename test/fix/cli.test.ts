@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
-import { cli, copyFixture, readTree, REPO_ROOT } from "./helpers.js";
+import { cli, copyFixture, readTree, REPO_ROOT, tempDir } from "./helpers.js";
 
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
 
@@ -106,6 +106,44 @@ describe("ssot-audit fix output", () => {
       ["src/notify/legacy-router.ts", 1],
     ]);
     expect(out.files[1]?.diff).toContain('+import { hub } from "./hub";\n');
+  });
+});
+
+describe("ssot-audit fix summary", () => {
+  const project = (calls: number): string => {
+    const dir = tempDir();
+    const files: Record<string, string> = {
+      "ssot-audit.config.yaml":
+        'concepts:\n  notify:\n    canonical: app/canon.py::notify\n    delegate:\n      python: { import: "from app.canon import notify", expression: "notify" }\n',
+      "app/__init__.py": "",
+      "app/canon.py": "def notify(user):\n    return user\n",
+      "app/old.py": "def notify_legacy(user, retries):\n    return user\n",
+      "app/use.py": `from app.old import notify_legacy\n\n\ndef go(u):\n${"    notify_legacy(u, 3)\n".repeat(calls)}`,
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    return dir;
+  };
+
+  it.each([
+    [1, "1 finding needs manual migration"],
+    [2, "2 findings need manual migration"],
+  ])("says how many findings need manual migration, in the dry run and with --write (%i)", (calls, words) => {
+    const dir = project(calls);
+    try {
+      const dry = cli(["fix", "."], { cwd: dir });
+      expect(dry.status).toBe(0);
+      expect(dry.stdout.split("\n")[0]).toBe(`# ${words}:`);
+      const json = cli(["fix", ".", "-f", "json"], { cwd: dir });
+      expect(json.stderr).toBe(`ssot-audit fix: 0 fixes in 0 files under . (dry run; --write applies them)\n  ${words} (see the dry run)\n`);
+      const write = cli(["fix", ".", "--write"], { cwd: dir });
+      expect(write.status).toBe(0);
+      expect(write.stderr).toBe(`ssot-audit fix: nothing to fix under .\n  ${words} (see the dry run)\n`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -421,3 +421,28 @@ describe("typescript call rewrites: functions neither async nor annotated", () =
     });
   });
 });
+
+describe("typescript import repoints: what is left alone", () => {
+  it("names a default import by its local binding, and tells an inline require from a side-effect import", async () => {
+    const out = await fix({
+      "ssot-audit.config.yaml": `${config(NAMED)}    deprecatedModules: ["src/legacy.ts"]\n`,
+      "src/legacy.ts": `${LEGACY}export default pushLegacy;\n`,
+      "src/hub.ts": HUB.replace("export default hub;\n", ""),
+      "src/a.ts": dedent(`
+        import "./legacy";
+        import pushDefault, { pushOld } from "./legacy";
+
+        export function a(u: string) {
+          return pushOld(u, "x") + require("./legacy").pushOld(u, "y") + String(pushDefault);
+        }
+      `),
+    });
+    expect(out.files).toEqual({});
+    expect(out.manual).toEqual([
+      ["src/a.ts", 1, "a side-effect import has no names to move"],
+      ["src/a.ts", 2, "the canonical module src/hub.ts does not export a default (imported here as 'pushDefault'), 'pushOld'"],
+      ["src/a.ts", 5, "'pushOld' is synchronous but the canonical 'Hub.push' returns a promise"],
+      ["src/a.ts", 5, "the module is loaded inline and used on the spot (not bound to imported names); change that use by hand"],
+    ]);
+  });
+});

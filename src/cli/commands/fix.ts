@@ -113,7 +113,7 @@ async function fix(paths: string[], flags: FixFlags): Promise<number> {
   }
   for (const r of result.refused) summary.push(`  ${err.red("skipped")}  ${printable(r.file)}: ${printable(r.reason)}`);
   if (result.manual.length > 0 && (write || flags.format === "json"))
-    summary.push(`  ${plural(result.manual.length, "finding")} need manual migration (see the dry run)`);
+    summary.push(`  ${plural(result.manual.length, "finding")} need${result.manual.length === 1 ? "s" : ""} manual migration (see the dry run)`);
   if (result.available > 0)
     summary.push(
       `  ${plural(result.available, "suggestion")} available with --unsafe (duplicate bodies → delegates, try/except fallbacks collapsed)`,
