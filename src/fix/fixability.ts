@@ -12,7 +12,7 @@
 import path from "node:path";
 import type { CallSite, Definition, FileFacts, ImportFact, Param } from "../facts/types.js";
 import type { ClassifiedCall, ConceptAnalysis, DeprecatedImport } from "../model/concepts.js";
-import type { ProjectModel } from "../model/project.js";
+import { type ProjectModel, pythonSubmodule } from "../model/project.js";
 import { mayExport, tsExports } from "../model/exports.js";
 import { type PythonDelegate, type TypeScriptDelegate, pythonDelegate, typescriptDelegate } from "./delegate.js";
 import type { ImportNeed } from "./types.js";
@@ -369,7 +369,7 @@ export function pythonAccess(model: ProjectModel, facts: FileFacts, delegate: Py
       if (!imp.bindsRoot) {
         const base = model.absolutePythonModule(file, imp);
         for (const n of imp.names) {
-          if (n.imported !== "*" && `${base}.${n.imported}` === d.module)
+          if (n.imported !== "*" && pythonSubmodule(base, n.imported) === d.module)
             candidates.push({ expression: `${n.local}${delegate.tail}`, root: n.local, via: imp });
         }
       }
@@ -483,7 +483,7 @@ function importsReach(model: ProjectModel, from: string, target: string): boolea
         const abs = model.absolutePythonModule(file, imp);
         const targets = [
           model.importedFile(file, imp),
-          ...imp.names.filter((n) => n.imported !== "*").map((n) => model.pythonModuleFile(`${abs}.${n.imported}`, file)),
+          ...imp.names.filter((n) => n.imported !== "*").map((n) => model.pythonModuleFile(pythonSubmodule(abs, n.imported), file)),
         ];
         for (const r of targets) {
           if (r === undefined || seen.has(r)) continue;

@@ -5,7 +5,7 @@ import { isDeclarationFile } from "../files/language.js";
 import { CLONE_MIN_SIZE, CLONE_SIMILARITY, shapeSimilarity } from "../util/shape.js";
 import { normalizeName } from "../util/names.js";
 import { type SinkPattern, matchesSinkPrefix, parseSinkPattern } from "../util/sink-pattern.js";
-import type { FactAliases, ProjectModel } from "./project.js";
+import { type FactAliases, type ProjectModel, pythonSubmodule } from "./project.js";
 import { type DefRef, type FileEntry, type Value, defKey } from "./types.js";
 
 /** Test doubles by name: `FakeMailer`, `MailerStub`, `InMemoryMailer`, `mock_send`. */
@@ -744,7 +744,7 @@ export class ConceptAnalyzer {
     const target = this.model.importedFile(file, imp);
     if (entry.facts.language === "python") {
       const module = this.model.absolutePythonModule(file, imp);
-      const candidates = [module, ...imp.names.filter((n) => n.imported !== "*").map((n) => `${module}.${n.imported}`)];
+      const candidates = [module, ...imp.names.filter((n) => n.imported !== "*").map((n) => pythonSubmodule(module, n.imported))];
       const targetModule = target ? this.model.importName(target) : undefined;
       if (targetModule) candidates.push(targetModule);
       // `from .. import legacy` names a submodule of the target package.

@@ -109,6 +109,14 @@ function scopeChain(scope: string | undefined): string[] {
 }
 
 /**
+ * The dotted name of `name` inside the Python package `parent`; `parent` is "" for the root itself
+ * (`from . import sessions` in a module at the top of a root that is a package).
+ */
+export function pythonSubmodule(parent: string, name: string): string {
+  return parent ? `${parent}.${name}` : name;
+}
+
+/**
  * The project model: every file's facts plus the indexes needed to resolve a name or member
  * path to what it denotes — imports (relative and package, Python and TS, re-exports),
  * bindings (`x = Foo()`, `self.x = get_foo()`), factories (return annotations and returned
@@ -449,7 +457,7 @@ export class ProjectModel {
         return UNKNOWN;
       }
       // `from pkg import submodule` where pkg has no __init__.py in the project.
-      const sub = this.pythonModuleFile(`${this.absolutePythonModule(file, imp)}.${imported}`, file);
+      const sub = this.pythonModuleFile(pythonSubmodule(this.absolutePythonModule(file, imp), imported), file);
       if (sub) return { kind: "module", file: sub };
       return { kind: "external", path: this.externalPath(file, imp, imported) };
     }

@@ -25,6 +25,31 @@ const PY_MAILERS = {
 };
 
 describe("resolution of patterns written differently", () => {
+  it("resolves `from . import module` when the root itself is the package", async () => {
+    // The config sits in the package folder (what a user gets running the tool inside it).
+    const use = dedent(`
+      from . import legacy, mail
+
+
+      def notify(to):
+          mail.Mailer().send_email(to)
+          return legacy.LegacyMailer().send_email(to)
+    `);
+    const files = {
+      "ssot-audit.config.yaml": "concepts:\n  mail:\n    canonical: mail.py::Mailer.send_email\n",
+      "__init__.py": "",
+      "mail.py": PY_MAILERS["app/mail.py"],
+      "legacy.py": PY_MAILERS["app/legacy.py"],
+      "use.py": use,
+    };
+    const { report } = await checkProject(files);
+    expect(report.findings.map((f) => [f.ruleId, f.file, f.line, f.confidence])).toEqual([
+      ["duplicate-implementation", "legacy.py", 2, "certain"],
+      ["non-canonical-call", "use.py", lineOf(use, "legacy.LegacyMailer()"), "certain"],
+    ]);
+    expect(report.concepts[0]?.callSites).toEqual({ canonical: 1, nonCanonical: 1 });
+  });
+
   it("follows aliased function imports (Python and TS)", async () => {
     const use = "from app.old import send_email_old as legacy_send\n\n\ndef f(to):\n    legacy_send(to)\n";
     expect(await findings({ ...PY_MAIL, "app/old.py": "def send_email_old(to):\n    print(to)\n    return 0\n", "app/use.py": use })).toEqual([
