@@ -463,7 +463,7 @@ function scopeConflict(
 /** Per model: the files each file imports, transitively, through module-level imports. */
 const reachCache = new WeakMap<ProjectModel, Map<string, ReadonlySet<string>>>();
 
-/** Whether `from` (transitively, through module-level imports) imports `target`. */
+/** Whether `from` (transitively, through module-level run-time imports) imports `target`. */
 function importsReach(model: ProjectModel, from: string, target: string): boolean {
   let perModel = reachCache.get(model);
   if (!perModel) {
@@ -479,7 +479,8 @@ function importsReach(model: ProjectModel, from: string, target: string): boolea
       const facts = model.entry(file)?.facts;
       if (!facts) continue;
       for (const imp of facts.imports) {
-        if (imp.enclosing !== undefined) continue;
+        // Imports inside functions and under `if TYPE_CHECKING:` do not run at import time.
+        if (imp.enclosing !== undefined || imp.typeOnly) continue;
         const abs = model.absolutePythonModule(file, imp);
         const targets = [
           model.importedFile(file, imp),

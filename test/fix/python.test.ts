@@ -588,6 +588,40 @@ describe("python rewrites: imports under TYPE_CHECKING are not run-time bindings
     ]);
   });
 
+  it("does not take an import under TYPE_CHECKING for an import cycle", async () => {
+    const canon = dedent(`
+      from typing import TYPE_CHECKING
+
+      if TYPE_CHECKING:
+          from app.use import Context
+
+
+      def notify(user, message):
+          return ("canonical", user, message)
+    `);
+    const use = dedent(`
+      from app.old import _legacy_notify
+
+
+      class Context:
+          pass
+
+
+      def go(u):
+          return _legacy_notify(u, "j")
+    `);
+    const files = { "ssot-audit.config.yaml": NOTIFY_CONFIG, "app/old.py": OLD, "app/canon.py": canon, "app/use.py": use };
+    const out = await fix(files);
+    expect(out.manual).toEqual([]);
+    expect(out.files).toEqual({ "app/use.py": use.replace("from app.old import _legacy_notify", "from app.canon import notify").replace("_legacy_notify(u", "notify(u") });
+    // At run time it would be one: that is refused.
+    const cyclic = await fix({ ...files, "app/canon.py": canon.replace("if TYPE_CHECKING:\n    from app.use", "if True:\n    from app.use") });
+    expect(cyclic.manual).toEqual([
+      ["app/use.py", 1, "the canonical module app/canon.py has no function, class, import or typed/assigned name '_legacy_notify'"],
+      ["app/use.py", 9, 'adding "from app.canon import notify" would create an import cycle (app/canon.py imports this module)'],
+    ]);
+  });
+
   it("imports the delegate for real when the file imports it only for type checkers", async () => {
     const out = await fix({
       "ssot-audit.config.yaml": NOTIFY_CONFIG,
