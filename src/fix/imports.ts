@@ -80,7 +80,8 @@ export function planPythonImports(ctx: FileContext, units: readonly FixUnit[], s
     let insert = `${lines}${eol}`;
     if (atEnd) insert = `${eol}${lines}${eol}`;
     else if (g.afterHeader) insert = `${eol}${lines}${eol}${blankLineAt(text, at) ? "" : eol}`;
-    else if (g.atCodeStart) insert = `${lines}${eol}${eol}`;
+    // PEP 8: two blank lines between the imports and a top-level definition.
+    else if (g.atCodeStart) insert = `${lines}${eol}${eol}${/^(?:@|def\s|async\s+def\s|class\s)/.test(text.slice(at)) ? eol : ""}`;
     edits.push({ file: facts.file, start: at, end: at, text: insert });
   }
   edits.push(...unusedImportEdits(ctx, units, pythonTopImports(facts), "python", edits));

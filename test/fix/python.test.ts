@@ -207,7 +207,7 @@ describe("python call rewrites: imports", () => {
     );
   });
 
-  it("puts it at the top, below leading comments, when there is no docstring and no import", async () => {
+  it("puts it at the top, below leading comments, when there is no docstring and no import (two blank lines before a def)", async () => {
     const out = await fix({
       "app/a.py": dedent(`
         #!/usr/bin/env python3
@@ -220,10 +220,11 @@ describe("python call rewrites: imports", () => {
             await notify_user_old(uid, "x")
       `),
     });
-    expect(out.files["app/a.py"]?.split("\n").slice(0, 5)).toEqual([
+    expect(out.files["app/a.py"]?.split("\n").slice(0, 6)).toEqual([
       "#!/usr/bin/env python3",
       "# Licensed under the MIT license.",
       "from app.service import get_service",
+      "",
       "",
       "async def notify_user_old(user_id, text):",
     ]);
@@ -684,6 +685,7 @@ describe("python suggestions: the delegate a duplicate becomes", () => {
       "app/other.py": dedent(`
         import warnings
         from app.canon import notify
+
 
         def send_notice(user, message):
             """Other copy."""
