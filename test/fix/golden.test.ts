@@ -97,13 +97,9 @@ const SCENARIOS: Scenario[] = [
     language: "python",
     manual: [
       PY_BROADCAST_MANUAL[0] as Manual,
-      // (The if/else fallback at line 29 is gone: both branches call the canonical now; `self.broadcaster or get_websocket_router()` stays.)
-      [
-        `${APP}/handlers/agent_handler.py`,
-        40,
-        "legacy-fallback",
-        "suggestion not possible: only try/except (try/catch) and .catch() fallbacks are collapsed automatically",
-      ],
+      // The if/else fallback at line 29 is gone: both branches call the canonical now. So is
+      // `self.broadcaster or get_websocket_router()` (line 40): the router's broadcast_to_user is
+      // now a delegate to the canonical, so its instance reaches nothing non-canonical.
       PY_BROADCAST_MANUAL[2] as Manual,
       [
         `${APP}/services/presence_notifier.py`,
@@ -162,12 +158,7 @@ const SCENARIOS: Scenario[] = [
         "non-canonical-import",
         "the canonical module src/notify/hub.ts does not export 'legacyPushToUser', 'legacyRouter'",
       ],
-      [
-        "src/handlers/agent.ts",
-        19,
-        "legacy-fallback",
-        "suggestion not possible: only try/except (try/catch) and .catch() fallbacks are collapsed automatically",
-      ],
+      // agent.ts:19 `options.push ?? legacyPushToUser` is gone: legacyPushToUser delegates to the hub now.
       // session.ts:10 `router.pushToUser(event)` is no longer manual: with its try/catch collapsed,
       // UserScopedRouter.pushToUser is a thin delegate to the hub, so the call counts as canonical.
       [
