@@ -14,7 +14,9 @@ export const nonCanonicalImport: RuleModule = {
     return concepts.flatMap((concept) =>
       concept.deprecatedImports.map((d) => {
         const names = d.fact.names.map((n) => n.imported).filter((n) => n !== "*");
-        const what = names.length > 0 ? `'${names.join("', '")}' from` : "";
+        // A default import is shown by its local name: "import 'default'" says nothing.
+        const shown = d.fact.names.filter((n) => n.imported !== "*").map((n) => (n.imported === "default" ? `'${n.local}' (the default export)` : `'${n.imported}'`));
+        const what = shown.length > 0 ? `${shown.join(", ")} from` : "";
         return {
           concept: concept.id,
           file: d.file,

@@ -67,5 +67,10 @@ describe("non-canonical-import (TypeScript)", () => {
       ["src/handlers.ts", lineOf(code, "import type")],
       ["src/handlers.ts", lineOf(code, "legacy-socket-lib")],
     ]);
+    // A default import is named by its local binding.
+    const sock = report.findings.find((f) => f.ruleId === "non-canonical-import" && f.line === lineOf(code, "legacy-socket-lib"));
+    expect(sock?.message).toBe(
+      "import 'sock' (the default export) from deprecated module 'legacy-socket-lib' (push); import from the canonical module instead",
+    );
   });
 });
