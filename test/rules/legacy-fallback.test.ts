@@ -337,6 +337,8 @@ describe("legacy-fallback (TypeScript)", () => {
         return hubV2?.pushToUser(u, {});
       }
 
+      export const ready = !hub || !legacyRouter;
+
       export function holder(fresh: boolean, router: LegacyRouter, service: NotificationHub) {
         if (fresh) {
           service.pushToUser("u", {});

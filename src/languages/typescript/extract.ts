@@ -1131,9 +1131,13 @@ class FileExtractor {
     // Only the outermost of a same-operator chain; `a || b || c` is `(a || b) || c`.
     if (parent.kind === SK.BinaryExpression && (parent as ts.BinaryExpression).operatorToken.kind === op) return;
     let innermost = node;
+    const rights = [node.right];
     while (innermost.left.kind === SK.BinaryExpression && (innermost.left as ts.BinaryExpression).operatorToken.kind === op) {
       innermost = innermost.left as ts.BinaryExpression;
+      rights.push(innermost.right);
     }
+    // `!this.pool || !this.conn` tests; it does not fall back to a value.
+    if (op === SK.BarBarToken && rights.every(isBooleanValued)) return;
     this.addFallback({
       kind: op === SK.BarBarToken ? "or" : "nullish",
       span: this.spanOf(node),
@@ -1494,6 +1498,26 @@ function stubReason(body: ts.Block): SignatureOnlyReason | undefined {
     return "stub";
   }
   return undefined;
+}
+
+const COMPARISONS = new Set([
+  SK.EqualsEqualsToken,
+  SK.EqualsEqualsEqualsToken,
+  SK.ExclamationEqualsToken,
+  SK.ExclamationEqualsEqualsToken,
+  SK.LessThanToken,
+  SK.LessThanEqualsToken,
+  SK.GreaterThanToken,
+  SK.GreaterThanEqualsToken,
+  SK.InstanceOfKeyword,
+  SK.InKeyword,
+]);
+
+/** `!x` or a comparison: an operand whose value is a boolean, never an implementation. */
+function isBooleanValued(expr: ts.Expression): boolean {
+  const e = skipWrappers(expr);
+  if (e.kind === SK.PrefixUnaryExpression) return (e as ts.PrefixUnaryExpression).operator === SK.ExclamationToken;
+  return e.kind === SK.BinaryExpression && COMPARISONS.has((e as ts.BinaryExpression).operatorToken.kind);
 }
 
 const PROMISE_METHODS = new Set(["then", "catch", "finally"]);
