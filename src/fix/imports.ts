@@ -112,7 +112,11 @@ export function planTypeScriptImports(ctx: FileContext, units: readonly FixUnit[
   const edits: TextEdit[] = [];
   const unplaceable: { unit: FixUnit; reason: string }[] = [];
   const declarations = tsTopImports(facts, source);
-  const isCommonJs = declarations.length === 0 && (facts.imports.length > 0 || facts.file.endsWith(".cjs"));
+  // No import declaration to follow: a `.cjs` file, one that loads modules with require(), or a
+  // JavaScript file with no `export` (CommonJS or a script) would break with an `import` added.
+  const usesRequire = facts.imports.some((i) => /\brequire\s*\(/.test(text.slice(i.span.start, i.span.end)));
+  const isCommonJs =
+    declarations.length === 0 && (facts.file.endsWith(".cjs") || usesRequire || (/\.jsx?$/.test(facts.file) && !/^[ \t]*export\b/m.test(text)));
   const style = declarations[0]?.parts;
   const quote = style?.specifier.quote ?? '"';
   const semi = style ? (style.semicolon ? ";" : "") : ";";
@@ -121,7 +125,7 @@ export function planTypeScriptImports(ctx: FileContext, units: readonly FixUnit[
     for (const n of u.needs) {
       if (n.kind !== "typescript") continue;
       if (isCommonJs) {
-        unplaceable.push({ unit: u, reason: "the file uses require(), not import declarations; add the delegate's require by hand" });
+        unplaceable.push({ unit: u, reason: "the file is CommonJS (no import declarations); add the delegate's require by hand" });
         continue;
       }
       needs.set(needKey(n), n);

@@ -394,6 +394,17 @@ describe("typescript call rewrites: functions neither async nor annotated", () =
     });
   });
 
+  it("adds no import declaration to a CommonJS file, even one that loads nothing", async () => {
+    const legacy = "'use strict';\n\nfunction pushLegacy(userId, event) {\n  const n = count(userId);\n  return n;\n}\nfunction count(u) {\n  return 0;\n}\n\nfunction notify(u) {\n  return pushLegacy(u, 'x');\n}\n\nmodule.exports = { pushLegacy, notify };\n";
+    const out = await fix({
+      "ssot-audit.config.yaml": SYNC_CONFIG.replaceAll("sync-hub.ts", "sync-hub.js"),
+      "src/sync-hub.js": "export function push(userId, event) {\n  return send(userId, event);\n}\nfunction send(u, e) {\n  return 1;\n}\n",
+      "src/copies.js": legacy,
+    });
+    expect(out.files).toEqual({});
+    expect(out.manual).toEqual([["src/copies.js", 12, "the file is CommonJS (no import declarations); add the delegate's require by hand"]]);
+  });
+
   it("turns such a duplicate into a delegate to such a canonical with --unsafe", async () => {
     const out = await fix(
       {
