@@ -96,6 +96,11 @@ export function callFix(model: ProjectModel, concept: ConceptAnalysis, classifie
       return fail("the call has type arguments or `?.` between the callee and its arguments");
     const mismatch = promiseMismatch(impl, canonical);
     if (mismatch) return fail(mismatch);
+    // Declared return types that differ: the caller may use what the copy returns.
+    const own = impl.returnType?.replace(/\s+/g, "");
+    const theirs = canonical.returnType?.replace(/\s+/g, "");
+    if (own !== undefined && theirs !== undefined && own !== theirs)
+      return fail(`'${impl.qualifiedName}' returns ${impl.returnType} but the canonical '${canonical.qualifiedName}' returns ${canonical.returnType}`);
   }
 
   const args = facts.language === "python" ? mapPythonArguments(call, impl, canonical) : mapTypeScriptArguments(call, impl, canonical);

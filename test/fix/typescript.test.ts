@@ -277,6 +277,26 @@ describe("typescript call rewrites: what is left alone", () => {
     expect(onlyDefault.manual).toEqual([["src/a.ts", 4, "the delegate's module src/push.ts does not export 'push'"]]);
   });
 
+  it("leaves a call alone when the copy declares another return type than the canonical", async () => {
+    const out = await fix({
+      "src/status.ts": dedent(`
+        export async function pushStatus(userId: string, event: string): Promise<string> {
+          return "sent";
+        }
+      `),
+      "src/a.ts": dedent(`
+        import { pushStatus } from "./status";
+
+        export async function a(u: string) {
+          return (await pushStatus(u, "x")).toUpperCase();
+        }
+      `),
+      "ssot-audit.config.yaml": config(NAMED).replace("push:\n", "push:\n    names: [push, pushStatus]\n"),
+    });
+    expect(out.files).toEqual({});
+    expect(out.manual).toEqual([["src/a.ts", 4, "'pushStatus' returns Promise<string> but the canonical 'Hub.push' returns Promise<number>"]]);
+  });
+
   it("catches a shadowing name facts do not record (text-level check)", async () => {
     const out = await fix({
       "src/a.ts": dedent(`
