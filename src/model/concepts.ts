@@ -559,7 +559,7 @@ export class ConceptAnalyzer {
       // An instance of a class that holds a copy is used for much else (`self._pool.put(conn)`,
       // `arg.default(x);`): it makes a fallback only when it is what the side ends with, its value
       // (`self.service or get_router()`, `return OldRouter()`), against the canonical itself.
-      if (!legacyNamed && kept.every((i) => i.holder)) {
+      if (!legacyNamed && site.kind !== "import-fallback" && kept.every((i) => i.holder)) {
         const isValue = kept.some((i) => fallback.some((r) => r.end === i.end));
         if (!isValue || !primaryItems.some((i) => i.canonical)) return [];
       }
@@ -621,6 +621,15 @@ export class ConceptAnalyzer {
       if (deprecated) item.reaches = { kind: "deprecated-module", label: deprecated, span: imp.span };
       else if (target && this.implFiles.has(target) && target !== this.canonical.file) {
         item.reaches = { kind: "implementation", label: imp.module, span: imp.span };
+        // A module that holds a copy is reached through it only when an imported name is one
+        // (`from .sharer import BUFSIZE` is not); otherwise it is held, like an instance.
+        const module: Value = { kind: "module", file: target };
+        const direct = imp.names.some((n) => {
+          if (n.imported === "*") return false;
+          const verdict = this.judgeValue(this.model.member(module, n.imported));
+          return typeof verdict === "object" && !verdict.holder;
+        });
+        if (!direct) item.holder = true;
       }
       if (target === this.canonical.file || deprecated) item.touches = true;
       for (const n of imp.names) {

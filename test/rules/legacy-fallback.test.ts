@@ -169,8 +169,23 @@ describe("legacy-fallback (Python)", () => {
 
           def pick(self):
               return self._service or self._router
+
+
+      if formal_platform():
+          def send_it(user_id, event):
+              from app.sharer import BUFSIZE
+              return BUFSIZE
+      else:
+          async def send_it(user_id, event):
+              return await get_broadcast_service().broadcast_to_user(user_id, event)
+
+
+      def formal_platform():
+          return True
     `);
-    const findings = await findingsWith({ "app/old_router.py": oldRouter, "app/near.py": near });
+    // A module that holds a copy, imported for a constant only.
+    const sharer = "BUFSIZE = 4096\n\n\nclass Sharer:\n    async def broadcast_to_user(self, user_id, event):\n        return 0\n";
+    const findings = await findingsWith({ "app/old_router.py": oldRouter, "app/near.py": near, "app/sharer.py": sharer });
     // Only `pick`: the canonical service, else the old router, as a value.
     expect(findings).toEqual([["legacy-fallback", "app/near.py", lineOf(near, "return self._service or self._router")]]);
   });
