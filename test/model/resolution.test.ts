@@ -50,6 +50,48 @@ describe("resolution of patterns written differently", () => {
     expect(report.concepts[0]?.callSites).toEqual({ canonical: 1, nonCanonical: 1 });
   });
 
+  it("does not resolve a name the function binds itself to the module-level name it shadows", async () => {
+    const use = dedent(`
+      from app.legacy_mailer import mailer
+
+
+      def fan_out(mailers, to):
+          for mailer in mailers:
+              mailer.send_email(to)
+
+
+      def first(mailers, to):
+          mailer = mailers[0]
+          return mailer.send_email(to)
+
+
+      def each(mailers, to):
+          return [mailer.send_email(to) for mailer in mailers]
+
+
+      def later(to):
+          return lambda mailer: mailer.send_email(to)
+
+
+      def dispatch(event, to):
+          match event:
+              case mailer:
+                  return mailer.send_email(to)
+
+
+      def real(to):
+          return mailer.send_email(to)
+    `);
+    const files = {
+      ...PY_MAILERS,
+      "app/legacy_mailer.py": "from app.legacy import LegacyMailer\n\nmailer = LegacyMailer()\n",
+      "app/use.py": use,
+    };
+    expect((await findings(files)).filter(([rule]) => rule === "non-canonical-call")).toEqual([
+      ["non-canonical-call", "app/use.py", lineOf(use, "return mailer.send_email(to)", 3), "certain"],
+    ]);
+  });
+
   it("follows aliased function imports (Python and TS)", async () => {
     const use = "from app.old import send_email_old as legacy_send\n\n\ndef f(to):\n    legacy_send(to)\n";
     expect(await findings({ ...PY_MAIL, "app/old.py": "def send_email_old(to):\n    print(to)\n    return 0\n", "app/use.py": use })).toEqual([

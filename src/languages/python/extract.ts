@@ -142,6 +142,14 @@ class Walker {
   private sides: Range[] = [];
   /** Local names bound by `from m import name [as alias]`; reads of them are references. */
   private readonly importedNames = new Set<string>();
+  /** Names bound at module level by an assignment the facts record (`notifier = LegacyNotifier()`). */
+  private readonly moduleNames = new Set<string>();
+  /**
+   * Per function: names it binds itself in ways the facts keep no value for (`for n in …`,
+   * `n = xs[0]`, `(n := f())`, `case n:`, `lambda n: …`) that also name an import or a module-level
+   * binding of the file. They shadow those (see `run`).
+   */
+  private readonly localStores = new Map<string, Map<string, number>>();
   /** Flat-tree node index of each recorded call, parallel to `facts.calls`. */
   private readonly callNodes: number[] = [];
   private readonly protocolClasses = new Set<string>();
@@ -162,8 +170,38 @@ class Walker {
       if (first !== undefined) this.facts.moduleDoc = first;
     }
     this.visit(0);
+    this.recordShadowingLocals();
     this.collectComments();
     if (hasError) this.collectErrors();
+  }
+
+  /**
+   * A local name the facts have no value for, which shadows an import or a module-level name,
+   * becomes a binding without a value: resolution stops there (unknown) instead of reaching the
+   * module-level name, which the function does not use.
+   */
+  private recordShadowingLocals(): void {
+    if (this.localStores.size === 0) return;
+    const bound = new Set<string>();
+    for (const b of this.facts.bindings) if (b.target.length === 1) bound.add(`${b.scope ?? ""}\0${b.target[0]}`);
+    for (const [scope, names] of this.localStores) {
+      for (const [name, node] of names) {
+        if (bound.has(`${scope}\0${name}`)) continue;
+        this.facts.bindings.push({ target: [name], scope, value: { kind: "annotation" }, span: this.span(node) });
+      }
+    }
+  }
+
+  /** Whether identifier `k` binds its name in the enclosing function (a target, a capture, a lambda parameter). */
+  private bindsLocally(k: number): boolean {
+    if (this.isStoreTarget(k)) return true;
+    const t = this.t;
+    const p = t.parent(k);
+    if (p < 0) return false;
+    const pk = t.kind(p);
+    if (pk === K.lambda_parameters) return true;
+    // `case notifier:` — a capture is a one-name dotted_name directly under a case pattern.
+    return pk === K.dotted_name && t.kind(t.parent(p)) === K.case_pattern && t.namedChildren(p).length === 1;
   }
 
   // ---------------------------------------------------------------- helpers
@@ -333,6 +371,14 @@ class Walker {
           this.isLoadName(k)
         ) {
           this.facts.references.push(this.withEnclosing({ path: [this.txt(k)], span: this.span(k) }));
+        }
+        if (this.fn && this.scope !== undefined) {
+          const name = this.txt(k);
+          if ((this.importedNames.has(name) || this.moduleNames.has(name)) && !this.fn.globals?.has(name) && this.bindsLocally(k)) {
+            let names = this.localStores.get(this.scope);
+            if (!names) this.localStores.set(this.scope, (names = new Map()));
+            if (!names.has(name)) names.set(name, k);
+          }
         }
         return;
       case K.attribute:
@@ -891,6 +937,7 @@ class Walker {
           ? undefined
           : this.scope;
     if (scope !== undefined) binding.scope = scope;
+    else if (target.length === 1) this.moduleNames.add(first);
     if (type !== undefined) binding.type = type;
     this.facts.bindings.push(binding);
   }

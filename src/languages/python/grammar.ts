@@ -81,6 +81,7 @@ const KIND_NAMES = [
   "tuple",
   "not_operator",
   "comparison_operator",
+  "case_pattern",
   "'or'",
   "'async'",
 ] as const;
