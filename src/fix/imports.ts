@@ -240,6 +240,7 @@ function unusedImportEdits(
   // an imported `notify_user`.
   const unused = (local: string): boolean => {
     if (local === "*" || local === "") return false;
+    if (language === "python" && importedFromHere(ctx, local)) return false;
     const all = wordOccurrences(text, local);
     if (!all.some((o) => inRanges(o, removed))) return false;
     if (all.some((o) => !inRanges(o, removed) && !inRanges(o, importSpans) && !isMemberName(text, o))) return false;
@@ -291,6 +292,24 @@ function unusedImportEdits(
     );
   }
   return [...edits, ...tidyBlankLines(ctx.facts.file, text, edits, insertions)];
+}
+
+/**
+ * Whether another project module imports `name` from this Python module (`from app.handlers
+ * import notify`, or a `*` import of a public name): the import that binds it here re-exports it,
+ * and removing it would break that module.
+ */
+function importedFromHere(ctx: FileContext, name: string): boolean {
+  const { model } = ctx;
+  const here = ctx.facts.file;
+  for (const [file, entry] of model.files) {
+    if (file === here || entry.facts.language !== "python") continue;
+    for (const imp of entry.facts.imports) {
+      if (!imp.names.some((n) => n.imported === name || (n.imported === "*" && !name.startsWith("_") && !imp.bindsRoot))) continue;
+      if (model.importedFile(file, imp) === here) return true;
+    }
+  }
+  return false;
 }
 
 /** Whether the word at `at` follows a `.` (or `?.`) member access; a `...` spread is no member. */

@@ -305,6 +305,31 @@ describe("python call rewrites: imports", () => {
     );
   });
 
+  it("keeps an import another module imports from this one (Python re-exports what it imports)", async () => {
+    const out = await fix({
+      "app/a.py": dedent(`
+        from app.legacy import notify_user_legacy, notify_user_v2
+
+
+        async def a(uid):
+            await notify_user_legacy(uid, "x")
+            await notify_user_v2("y", uid)
+      `),
+      "app/b.py": "from app.a import notify_user_legacy\n\nHANDLERS = [notify_user_legacy]\n",
+    });
+    expect(out.files["app/a.py"]).toBe(
+      dedent(`
+        from app.legacy import notify_user_legacy
+        from app.service import get_service
+
+
+        async def a(uid):
+            await get_service().notify_user(uid, "x")
+            await get_service().notify_user(text="y", user_id=uid)
+      `),
+    );
+  });
+
   it("removes the import of a same-named function whose calls became the delegate's attribute", async () => {
     // `get_service().notify_user` mentions `notify_user` only as an attribute (in the file and in
     // the rewritten call): the import is unused.
