@@ -63,7 +63,8 @@ export function parseSymbolRef(ref: string): SymbolRef | { error: string } {
   if (languageOf(file) === undefined) {
     return { error: `expected a Python or TypeScript/JavaScript file before "::", found ${found}` };
   }
-  if (!symbol.split(".").every((segment) => IDENTIFIER.test(segment))) {
+  // A TS private member is named with its `#` (`Observer.#track`), as the facts name it.
+  if (!symbol.split(".").every((segment, i) => IDENTIFIER.test(i > 0 && segment.startsWith("#") ? segment.slice(1) : segment))) {
     return { error: `expected a dotted qualified name after "::", found ${found}` };
   }
   return { file, symbol };

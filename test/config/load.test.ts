@@ -173,9 +173,16 @@ describe("loadConfig: error messages", () => {
     ["src/../../a.py::A", 'expected a path inside the config folder before "::", found "src/../../a.py::A"'],
     ["README.md::A", 'expected a Python or TypeScript/JavaScript file before "::", found "README.md::A"'],
     ["a.py::A..b", 'expected a dotted qualified name after "::", found "a.py::A..b"'],
+    ["a.ts::#track", 'expected a dotted qualified name after "::", found "a.ts::#track"'],
   ])("rejects the canonical %j", (canonical, message) => {
     const error = errorOf("ssot-audit.config.json", JSON.stringify({ concepts: { x: { canonical } } }));
     expect(error.message).toBe(`ssot-audit.config.json: concepts.x.canonical: ${message}`);
+  });
+
+  it("accepts a TypeScript private member as `Class.#name`, as init writes it", () => {
+    const file = write("ssot-audit.config.json", JSON.stringify({ concepts: { track: { canonical: "src/q.ts::Observer.#track" } } }));
+    const { config } = loadConfig(file);
+    expect([config.concepts.track?.canonicalSymbol, config.concepts.track?.names]).toEqual(["Observer.#track", ["#track"]]);
   });
 
   it("suggests the closest rule id", () => {
