@@ -624,15 +624,28 @@ export class ProjectModel {
 
   /** Reads a type annotation (`Optional["pkg.Foo"]`, `Foo | None`, `Promise<Hub>`) as an instance type. */
   resolveType(file: string, type: string, scope: string | undefined, depth = 0): Value {
-    for (const [, typeOf, name] of type.matchAll(/(typeof\s+)?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)/g)) {
-      if (name === undefined || TYPE_WRAPPERS.has(name)) continue;
+    // Of a union or intersection of two project classes (`LegacyRouter | Hub`) nothing is known.
+    let found: Extract<Value, { kind: "instance" }> | undefined;
+    for (const m of type.matchAll(/(typeof\s+)?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)/g)) {
+      const [whole, typeOf, name] = m;
+      if (name === undefined || TYPE_WRAPPERS.has(name) || TYPE_WRAPPERS.has(name.slice(name.lastIndexOf(".") + 1))) continue;
       const v = this.resolvePath(file, name.split("."), scope, depth + 1);
-      if (v.kind === "def" && v.ref.def.kind === "class") return { kind: "instance", cls: v.ref };
+      let instance: Extract<Value, { kind: "instance" }> | undefined;
+      if (v.kind === "def" && v.ref.def.kind === "class") instance = { kind: "instance", cls: v.ref };
       // TS `typeof hub` is the type of the value `hub`. Otherwise a name bound to a value
       // (`T = TypeVar("T")`) is no class: a parameter annotated `x: T` is not that value.
-      if (typeOf && v.kind === "instance") return v;
+      else if (typeOf && v.kind === "instance") instance = v;
+      if (instance) {
+        if (found && defKey(found.cls) !== defKey(instance.cls)) return UNKNOWN;
+        found ??= instance;
+        continue;
+      }
+      // A generic that is no wrapper and no project class (`Map<string, Router>`, `Sequence[Router]`)
+      // holds its arguments: it is not one of them.
+      const after = type.slice((m.index ?? 0) + whole.length).trimStart();
+      if (!found && (after.startsWith("<") || after.startsWith("["))) return UNKNOWN;
     }
-    return UNKNOWN;
+    return found ?? UNKNOWN;
   }
 
   /**

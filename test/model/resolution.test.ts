@@ -92,6 +92,37 @@ describe("resolution of patterns written differently", () => {
     ]);
   });
 
+  it("knows nothing of a receiver typed as a union of two classes, or as a container of one", async () => {
+    const use = dedent(`
+      from typing import Optional, Sequence, Union
+
+      from app.legacy import LegacyMailer
+      from app.mail import Mailer
+
+
+      def both(m: Union[LegacyMailer, Mailer], to):
+          return m.send_email(to)
+
+
+      def either(m: "Mailer | LegacyMailer", to):
+          return m.send_email(to)
+
+
+      def many(ms: Sequence[LegacyMailer], to):
+          return ms.send_email(to)
+
+
+      def maybe(m: Optional[LegacyMailer], to):
+          return m.send_email(to)
+    `);
+    const { report } = await checkProject({ ...PY_MAILERS, "app/use.py": use });
+    expect(report.findings.map((f) => [f.ruleId, f.file, f.line, f.confidence])).toEqual([
+      ["duplicate-implementation", "app/legacy.py", 2, "certain"],
+      ["non-canonical-call", "app/use.py", lineOf(use, "return m.send_email(to)", 3), "certain"],
+    ]);
+    expect(report.concepts[0]?.callSites).toEqual({ canonical: 0, nonCanonical: 1 });
+  });
+
   it("follows aliased function imports (Python and TS)", async () => {
     const use = "from app.old import send_email_old as legacy_send\n\n\ndef f(to):\n    legacy_send(to)\n";
     expect(await findings({ ...PY_MAIL, "app/old.py": "def send_email_old(to):\n    print(to)\n    return 0\n", "app/use.py": use })).toEqual([
