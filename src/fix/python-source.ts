@@ -29,6 +29,13 @@ function same(a: Node | null | undefined, b: Node): boolean {
 
 /** Whether an identifier node binds its name (assignment target, parameter, def name, `global` …). */
 function isBinding(id: Node): boolean {
+  // `case x:`, `case P(k=x):` — a capture is a one-name dotted_name in a pattern; `case [*x]:`.
+  const holder = id.parent;
+  if (holder?.type === "splat_pattern") return true;
+  if (holder?.type === "dotted_name" && holder.namedChildCount === 1) {
+    const pattern = holder.parent?.type;
+    if (pattern === "case_pattern" || (pattern === "keyword_pattern" && !same(holder.parent?.firstNamedChild, holder))) return true;
+  }
   let node: Node = id;
   let parent = id.parent;
   while (parent && PATTERN_WRAPPERS.has(parent.type)) {

@@ -458,6 +458,35 @@ describe("python call rewrites: shadowing", () => {
   });
 });
 
+describe("python call rewrites: shadowing by match captures", () => {
+  it("refuses where a case pattern captures the delegate's name", async () => {
+    const out = await fix({
+      "app/a.py": dedent(`
+        from app.legacy import notify_user_legacy
+
+
+        async def a(event):
+            match event:
+                case {"user": uid, "svc": get_service}:
+                    await notify_user_legacy(uid, str(get_service))
+                case ("bye", uid, get_service):
+                    await notify_user_legacy(uid, str(get_service))
+                case Event(user=uid, svc=get_service):
+                    await notify_user_legacy(uid, str(get_service))
+                case [uid, *get_service]:
+                    await notify_user_legacy(uid, str(get_service))
+      `),
+    });
+    expect(out.manual.map(([file, line]) => [file, line])).toEqual([
+      ["app/a.py", 7],
+      ["app/a.py", 9],
+      ["app/a.py", 11],
+      ["app/a.py", 13],
+    ]);
+    expect(out.manual[0]?.[2]).toBe("'get_service' is also bound at line 6, which could shadow it at the rewritten code");
+  });
+});
+
 describe("python call rewrites: scope", () => {
   const CALLS = dedent(`
     from app.legacy import notify_user_legacy
