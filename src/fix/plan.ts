@@ -188,7 +188,7 @@ class Planner {
     const source = facts.language === "python" ? this.python.get(facts.file) : this.typescriptSource(facts.file, text);
     if (!source) return "internal: source not parsed";
     let result: string | undefined;
-    for (const b of source.bindings(root)) {
+    for (const b of source.bindings(root, at)) {
       if (inRanges(b, exclude)) continue;
       const containing = facts.definitions
         .filter((d) => d.kind !== "class" && d.span.start <= b && b < d.span.end && d.nameSpan.start !== b)

@@ -46,10 +46,15 @@ export class TypeScriptSource {
   }
 
   /** Offsets of identifiers named `name` that declare it (imports excluded: facts cover those). */
-  bindings(name: string): number[] {
+  bindings(name: string, at?: number): number[] {
     const out: number[] = [];
     const visit = (node: ts.Node): void => {
-      if (tsc.isIdentifier(node) && node.text === name && isDeclarationName(node)) out.push(node.getStart(this.sf));
+      if (tsc.isIdentifier(node) && node.text === name && isDeclarationName(node)) {
+        // A parameter (a constructor's `private readonly hub: Hub` too) binds only inside its function.
+        const parameter = tsc.isParameter(node.parent) ? node.parent.parent : undefined;
+        const outside = at !== undefined && parameter !== undefined && !(parameter.getStart(this.sf) <= at && at < parameter.end);
+        if (!outside) out.push(node.getStart(this.sf));
+      }
       tsc.forEachChild(node, visit);
     };
     visit(this.sf);

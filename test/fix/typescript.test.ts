@@ -297,6 +297,27 @@ describe("typescript call rewrites: what is left alone", () => {
     expect(out.manual).toEqual([["src/a.ts", 4, "'pushStatus' returns Promise<string> but the canonical 'Hub.push' returns Promise<number>"]]);
   });
 
+  it("lets a parameter (a constructor's parameter property too) shadow only inside its function", async () => {
+    const out = await fix({
+      "src/a.ts": dedent(`
+        import { Hub } from "./hub";
+        import { pushLegacy } from "./legacy";
+
+        export class Chat {
+          constructor(private readonly hub: Hub) {
+            void pushLegacy("u", "in the constructor");
+          }
+
+          async send(u: string) {
+            return pushLegacy(u, "x");
+          }
+        }
+      `),
+    });
+    expect(out.manual).toEqual([["src/a.ts", 6, "'hub' is also bound at line 5, which could shadow it at the rewritten code"]]);
+    expect(out.files["src/a.ts"]).toContain('    return hub.push(u, "x");');
+  });
+
   it("catches a shadowing name facts do not record (text-level check)", async () => {
     const out = await fix({
       "src/a.ts": dedent(`
