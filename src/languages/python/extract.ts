@@ -376,7 +376,10 @@ class Walker {
           const name = this.txt(k);
           if ((this.importedNames.has(name) || this.moduleNames.has(name)) && !this.fn.globals?.has(name) && this.bindsLocally(k)) {
             let names = this.localStores.get(this.scope);
-            if (!names) this.localStores.set(this.scope, (names = new Map()));
+            if (!names) {
+              names = new Map();
+              this.localStores.set(this.scope, names);
+            }
             if (!names.has(name)) names.set(name, k);
           }
         }
