@@ -1,7 +1,7 @@
 /**
  * Attaches to each fixable finding the edits `ssot-audit fix` would make for it (first pass,
  * `certain` findings, no suggestions), so reports such as SARIF can carry them. Every fix is
- * self-contained: it includes the import edits its file needs.
+ * self-contained: it includes the import edits it needs were it applied alone.
  */
 import path from "node:path";
 import type { CheckResult } from "../engine/check.js";
@@ -24,15 +24,13 @@ export async function attachFixes(result: CheckResult): Promise<void> {
     model: project.model,
     concepts,
     config: project.loaded.config,
-    options: { includeLikely: false, unsafe: false },
+    options: { includeLikely: false, unsafe: false, importsPerUnit: true },
     text: textOf,
   });
   for (const filePlan of plan.files) {
     const text = await textOf(filePlan.file);
     if (text === undefined) continue;
     const lines = new LineIndex(text);
-    const unitEdits = new Set(filePlan.units.flatMap((u) => u.edits));
-    const importEdits = filePlan.edits.filter((e) => !unitEdits.has(e));
     for (const unit of filePlan.units) {
       if (unit.kind !== "fix") continue;
       const finding = report.findings.find(
@@ -41,7 +39,9 @@ export async function attachFixes(result: CheckResult): Promise<void> {
       if (!finding) continue;
       const fix: FindingFix = {
         description: unit.description,
-        replacements: [...unit.edits, ...importEdits]
+        // The imports this fix needs were it applied alone: the whole pass's removals would
+        // drop an import another finding's call still uses.
+        replacements: [...unit.edits, ...(filePlan.importsAlone?.get(unit) ?? [])]
           .sort((a, b) => a.start - b.start)
           .map((e) => {
             const span = lines.span(e.start, e.end);

@@ -27,6 +27,8 @@ export interface FixOptions {
   includeLikely: boolean;
   /** Also apply suggestions (duplicate body → delegate, fallback collapse). */
   unsafe: boolean;
+  /** Also plan each unit's import edits as if it were applied alone (`FilePlan.importsAlone`). */
+  importsPerUnit?: boolean;
 }
 
 export interface PlanInput {
@@ -44,6 +46,11 @@ export interface FilePlan {
   units: FixUnit[];
   /** Every edit of this pass for the file: the units' and the import edits. */
   edits: TextEdit[];
+  /**
+   * With `importsPerUnit`: each unit's import edits were it applied alone (the import it needs, and
+   * only the removals its own change makes), so one finding's fix never breaks another's call.
+   */
+  importsAlone?: Map<FixUnit, TextEdit[]>;
 }
 
 export interface PassPlan {
@@ -99,7 +106,7 @@ class Planner {
     for (const [file, units] of [...this.candidates].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const plan = await this.finalize(file, units);
       deferred += plan.deferred;
-      if (plan.units.length > 0) files.push({ file, units: plan.units, edits: plan.edits });
+      if (plan.units.length > 0) files.push({ file, units: plan.units, edits: plan.edits, ...(plan.importsAlone ? { importsAlone: plan.importsAlone } : {}) });
     }
     return { files, manual: this.manual, available: this.available, deferred };
   }
@@ -367,7 +374,10 @@ class Planner {
 
   // ------------------------------------------------------------------------------ per file
 
-  private async finalize(file: string, units: FixUnit[]): Promise<{ units: FixUnit[]; edits: TextEdit[]; deferred: number }> {
+  private async finalize(
+    file: string,
+    units: FixUnit[],
+  ): Promise<{ units: FixUnit[]; edits: TextEdit[]; deferred: number; importsAlone?: Map<FixUnit, TextEdit[]> }> {
     const facts = this.input.model.entry(file)?.facts;
     const text = await this.input.text(file);
     if (!facts || text === undefined) return { units: [], edits: [], deferred: 0 };
@@ -408,8 +418,19 @@ class Planner {
         continue;
       }
       // Removals that touch another import edit are dropped (the import stays).
-      const importEdits = plan.edits.filter((e, i) => e.text !== "" || !plan.edits.some((x, j) => j !== i && overlaps(e, x)));
-      return { units: accepted, edits: [...importEdits, ...unitEdits], deferred };
+      const dropClashingRemovals = (edits: TextEdit[]) =>
+        edits.filter((e, i) => e.text !== "" || !edits.some((x, j) => j !== i && overlaps(e, x)));
+      const importEdits = dropClashingRemovals(plan.edits);
+      if (!this.input.options.importsPerUnit) return { units: accepted, edits: [...importEdits, ...unitEdits], deferred };
+      const importsAlone = new Map<FixUnit, TextEdit[]>();
+      for (const u of accepted) {
+        const alone =
+          facts.language === "python"
+            ? planPythonImports(ctx, [u], await this.pythonSource(file, text))
+            : planTypeScriptImports(ctx, [u], this.typescriptSource(file, text));
+        importsAlone.set(u, dropClashingRemovals(alone.edits));
+      }
+      return { units: accepted, edits: [...importEdits, ...unitEdits], deferred, importsAlone };
     }
   }
 }
