@@ -82,6 +82,9 @@ function forwardArguments(impl: Definition, canonical: Definition, language: "py
     used.add(c.name);
     if (language === "typescript") {
       if (keywords) return fail(`the canonical's optional parameters come before '${c.name}'`);
+      // `event?: E` forwarded to a required `event: E` may pass undefined (TS2345).
+      if (own.get(c.name)?.hasDefault && !c.hasDefault)
+        return fail(`'${c.name}' is optional in '${impl.qualifiedName}' but required by the canonical '${canonical.qualifiedName}'`);
       parts.push(c.name);
     } else if (c.kind === "keyword-only" || keywords) {
       if (c.kind === "positional-only") return fail(`'${c.name}' is positional-only in the canonical`);
@@ -172,6 +175,10 @@ export function typescriptDelegateBody(ctx: SuggestionContext, impl: Implementat
       `'${def.qualifiedName}' ${ownPromise === false ? "is synchronous" : "may be synchronous"} but the canonical ${canonicalPromise ? "returns" : "may return"} a promise`,
     );
   }
+  const ownType = def.returnType?.replace(/\s+/g, "");
+  const canonicalType = canonical.returnType?.replace(/\s+/g, "");
+  if (ownType !== undefined && canonicalType !== undefined && ownType !== canonicalType)
+    return fail(`'${def.qualifiedName}' returns ${def.returnType} but the canonical returns ${canonical.returnType}`);
   const args = forwardArguments(def, canonical, "typescript");
   if (!args.ok) return args;
   const access = typescriptAccess(model, facts, delegate.delegate, def.qualifiedName);

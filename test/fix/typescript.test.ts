@@ -359,6 +359,31 @@ describe("typescript suggestions: the delegate a duplicate becomes", () => {
     });
     expect(await findingsOf({ ...files, ...out.files }, "duplicate-implementation")).toEqual([]);
   });
+
+  it("is not suggested where the delegate would not type-check: an optional parameter, another return type", async () => {
+    const out = await fix(
+      {
+        "ssot-audit.config.yaml": `${config(NAMED)}    names: ["push", "sendNotice", "sendStatus"]\n`,
+        "src/legacy.ts": "export const unrelated = 1;\n",
+        "src/other.ts": dedent(`
+          export async function sendNotice(userId: string, event?: string): Promise<number> {
+            return userId.length;
+          }
+
+          export async function sendStatus(userId: string, event: string): Promise<string> {
+            return "sent";
+          }
+        `),
+      },
+      NAMED,
+      { unsafe: true },
+    );
+    expect(out.files).toEqual({});
+    expect(out.manual).toEqual([
+      ["src/other.ts", 1, "suggestion not possible: 'event' is optional in 'sendNotice' but required by the canonical 'Hub.push'"],
+      ["src/other.ts", 5, "suggestion not possible: 'sendStatus' returns Promise<string> but the canonical returns Promise<number>"],
+    ]);
+  });
 });
 
 describe("typescript call rewrites: functions neither async nor annotated", () => {
