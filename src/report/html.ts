@@ -266,7 +266,7 @@ function conceptSection(c: MigrationConcept, index: number, input: MigrationRepo
       `<h3>Fallbacks</h3><table><thead><tr><th>Where</th><th>Kind</th><th>In</th><th>Reaches</th></tr></thead><tbody>${c.fallbacks
         .map(
           (f) =>
-            `<tr><td>${code(`${f.file}:${f.line}`)}</td><td>${esc(fallbackKindLabel(f.kind))}</td><td>${f.symbol ? code(f.symbol) : `<span class="muted">module</span>`}</td><td>${f.reaches
+            `<tr><td>${code(`${f.file}:${f.line}`)}</td><td>${esc(fallbackKindLabel(f.kind, f.file))}</td><td>${f.symbol ? code(f.symbol) : `<span class="muted">module</span>`}</td><td>${f.reaches
               .map((t) => `${code(t.label)} <span class="muted">${esc(t.kind.replace("-", " "))}</span>`)
               .join("<br>")}</td></tr>`,
         )

@@ -202,7 +202,7 @@ function conceptSection(c: MigrationConcept): string[] {
       "| :-- | :-- | :-- | :-- |",
       ...c.fallbacks.map(
         (f) =>
-          `| ${mdCode(`${f.file}:${f.line}`)} | ${escapeMarkdown(fallbackKindLabel(f.kind))} | ${f.symbol ? mdCode(f.symbol) : "module"} | ${f.reaches.map((r) => mdCode(r.label)).join(", ")} |`,
+          `| ${mdCode(`${f.file}:${f.line}`)} | ${escapeMarkdown(fallbackKindLabel(f.kind, f.file))} | ${f.symbol ? mdCode(f.symbol) : "module"} | ${f.reaches.map((r) => mdCode(r.label)).join(", ")} |`,
       ),
       "",
     );

@@ -419,9 +419,14 @@ const FALLBACK_KIND_LABEL: Readonly<Record<string, string>> = {
   conditional: "if/else fallback",
 };
 
-/** Plain-text label of a fallback kind: `try/except fallback`. */
-export function fallbackKindLabel(kind: string): string {
-  return FALLBACK_KIND_LABEL[kind] ?? `${kind} fallback`;
+/** The kinds whose words differ, in Python and in TypeScript/JavaScript. */
+const PY_FALLBACK_KIND_LABEL: Readonly<Record<string, string>> = { or: "or fallback" };
+const TS_FALLBACK_KIND_LABEL: Readonly<Record<string, string>> = { try: "try/catch fallback", or: "|| fallback" };
+
+/** Plain-text label of a fallback kind: `try/except fallback` (`try/catch fallback` in a TS/JS `file`). */
+export function fallbackKindLabel(kind: string, file?: string): string {
+  const own = file === undefined ? undefined : (/\.pyi?$/.test(file) ? PY_FALLBACK_KIND_LABEL : TS_FALLBACK_KIND_LABEL)[kind];
+  return own ?? FALLBACK_KIND_LABEL[kind] ?? `${kind} fallback`;
 }
 
 /** `2025-01-31 14:05 UTC` (stable whatever the local time zone). */
@@ -464,7 +469,7 @@ export function describeTask(task: Task, code: (analysed: string) => string, tex
     case "review-calls":
       return `${text(`Move ${plural(task.sites, "call site")} of `)}${code(task.subject)}${text(" (matched by name only, first at ")}${at}${text(") to the canonical")}`;
     case "remove-fallback":
-      return `${text(`Remove the ${fallbackKindLabel(task.detail ?? "")} in `)}${task.subject ? `${code(task.subject)}${text(" (")}${at}${text(")")}` : at}${text(" and call the canonical only")}`;
+      return `${text(`Remove the ${fallbackKindLabel(task.detail ?? "", task.file)} in `)}${task.subject ? `${code(task.subject)}${text(" (")}${at}${text(")")}` : at}${text(" and call the canonical only")}`;
     case "route-sinks":
       return `${text(`Route ${plural(task.sites, "direct sink use")} (`)}${code(task.subject)}${text(") in ")}${code(task.file)}${text(" through the canonical")}`;
     case "replace-imports":

@@ -44,7 +44,7 @@ export const stylishReporter: Reporter = (report, options) => {
     const n = stale.reduce((sum, s) => sum + s.count, 0);
     lines.push(
       c.yellow(
-        `${n} baselined finding${n === 1 ? "" : "s"} in ${report.baseline.file} no longer found (fixed?); prune them with: ssot-audit baseline --update`,
+        `${n} baselined finding${n === 1 ? "" : "s"} in ${report.baseline.file} no longer found (fixed?); prune ${n === 1 ? "it" : "them"} with: ssot-audit baseline --update`,
       ),
     );
     for (const s of stale)
@@ -68,7 +68,7 @@ export const stylishReporter: Reporter = (report, options) => {
   if (total === 0) {
     lines.push(c.green(`✔ no SSOT violations in ${report.summary.files} file${report.summary.files === 1 ? "" : "s"}`));
   } else {
-    const text = `✖ ${total} problem${total === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}, ${shownWarnings} warning${shownWarnings === 1 ? "" : "s"}) in ${report.summary.files} files`;
+    const text = `✖ ${total} problem${total === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}, ${shownWarnings} warning${shownWarnings === 1 ? "" : "s"}) in ${report.summary.files} file${report.summary.files === 1 ? "" : "s"}`;
     lines.push(errors > 0 ? c.red.bold(text) : c.yellow.bold(text));
   }
   const hidden = [

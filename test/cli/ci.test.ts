@@ -230,7 +230,7 @@ describe("baseline: only new findings count", () => {
     );
     const stylish = run(r.root, "check", "--baseline", BASELINE);
     expect(stylish.stdout).toContain(
-      "1 baselined finding in .ssot-audit-baseline.json no longer found (fixed?); prune them with: ssot-audit baseline --update",
+      "1 baselined finding in .ssot-audit-baseline.json no longer found (fixed?); prune it with: ssot-audit baseline --update",
     );
     expect(stylish.stdout).toContain("  app/handlers.py  direct-sink-call  on_close");
     expect(checkBaseline(r, "--strict-baseline").status).toBe(1);

@@ -47,7 +47,7 @@ describe.each([
     expect(run.stdout).toBe(golden(`${goldenDir}/expected.diff`, run.stdout));
     expect(run.stderr).toBe(
       `ssot-audit fix: ${summary} under ${fixture} (dry run; --write applies them)\n` +
-        `  ${suggestions} suggestions available with --unsafe (duplicate bodies → delegates, try/except fallbacks collapsed)\n`,
+        `  ${suggestions} suggestions available with --unsafe (duplicate bodies → delegates, try/except and try/catch fallbacks collapsed)\n`,
     );
     expect(readTree(path.join(REPO_ROOT, fixture))).toEqual(before);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type MigrationConcept, buildMigrationModel } from "../../src/report/migration.js";
+import { type MigrationConcept, buildMigrationModel, fallbackKindLabel } from "../../src/report/migration.js";
 import { checkFixture } from "./migration-fixtures.js";
 
 /** A compact, complete picture of a concept's migration model (every list, in order). */
@@ -203,5 +203,20 @@ describe("buildMigrationModel agrees with the JSON report's concept counts", () 
     ]);
     expect(files.length).toBeGreaterThan(0);
     expect(files.filter((f) => !f.startsWith("netra_backend/app/handlers/"))).toEqual([]);
+  });
+});
+
+describe("fallback kinds in words", () => {
+  it("speaks each language's words: try/except and or in Python, try/catch and || in TS/JS", () => {
+    expect([fallbackKindLabel("try", "app/a.py"), fallbackKindLabel("or", "app/a.py"), fallbackKindLabel("try", "src/a.ts")]).toEqual([
+      "try/except fallback",
+      "or fallback",
+      "try/catch fallback",
+    ]);
+    expect([fallbackKindLabel("or", "lib/a.js"), fallbackKindLabel("promise-catch", "src/a.ts"), fallbackKindLabel("try")]).toEqual([
+      "|| fallback",
+      ".catch() fallback",
+      "try/except fallback",
+    ]);
   });
 });

@@ -116,7 +116,7 @@ async function fix(paths: string[], flags: FixFlags): Promise<number> {
     summary.push(`  ${plural(result.manual.length, "finding")} need${result.manual.length === 1 ? "s" : ""} manual migration (see the dry run)`);
   if (result.available > 0)
     summary.push(
-      `  ${plural(result.available, "suggestion")} available with --unsafe (duplicate bodies → delegates, try/except fallbacks collapsed)`,
+      `  ${plural(result.available, "suggestion")} available with --unsafe (duplicate bodies → delegates, try/except and try/catch fallbacks collapsed)`,
     );
   if (!flags.quiet || write) process.stderr.write(`${summary.join("\n")}\n`);
   return write && result.refused.length > 0 ? 1 : 0;
@@ -132,7 +132,7 @@ export function registerFix(program: Command, setExit: SetExit): void {
     .option("--rule <id>", `only fixes of this rule (repeatable): ${FIXABLE_RULES.join(", ")}`, collect, [])
     .option("--concept <id>", "only fixes for this concept (repeatable)", collect, [])
     .option("--include-likely", "also fix findings resolved by name only (confidence likely)")
-    .option("--unsafe", "also apply suggestions: duplicate bodies become delegates, try/except fallbacks collapse to the canonical side")
+    .option("--unsafe", "also apply suggestions: duplicate bodies become delegates, try/except (try/catch) fallbacks collapse to the canonical side")
     .option("--allow-dirty", "write files that have uncommitted changes")
     .option("-c, --config <file>", "config file (default: nearest ssot-audit.config.{json,yaml,yml} from the first path upward)")
     .addOption(new Option("-f, --format <name>", "output: diff (dry run) or json").choices(["diff", "json"]).default("diff"))
