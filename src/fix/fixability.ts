@@ -94,13 +94,8 @@ export function callFix(model: ProjectModel, concept: ConceptAnalysis, classifie
   } else {
     if (call.calleeSpan.end !== call.argsSpan.start)
       return fail("the call has type arguments or `?.` between the callee and its arguments");
-    const mismatch = promiseMismatch(impl, canonical);
+    const mismatch = promiseMismatch(impl, canonical) ?? returnTypeMismatch(impl, canonical);
     if (mismatch) return fail(mismatch);
-    // Declared return types that differ: the caller may use what the copy returns.
-    const own = impl.returnType?.replace(/\s+/g, "");
-    const theirs = canonical.returnType?.replace(/\s+/g, "");
-    if (own !== undefined && theirs !== undefined && own !== theirs)
-      return fail(`'${impl.qualifiedName}' returns ${impl.returnType} but the canonical '${canonical.qualifiedName}' returns ${canonical.returnType}`);
   }
 
   const args = facts.language === "python" ? mapPythonArguments(call, impl, canonical) : mapTypeScriptArguments(call, impl, canonical);
@@ -153,6 +148,17 @@ export function promiseMismatch(impl: Definition, canonical: Definition): string
   if (b === undefined)
     return `cannot tell whether the canonical '${canonical.qualifiedName}' returns a promise like '${impl.qualifiedName}' (${UNKNOWN_PROMISE})`;
   return `'${impl.qualifiedName}' ${a ? "returns a promise" : "is synchronous"} but the canonical '${canonical.qualifiedName}' ${b ? "returns a promise" : "is synchronous"}`;
+}
+
+/**
+ * Why the canonical cannot stand in for `impl` as far as declared return types go (both are
+ * annotated, differently: a caller may use what the copy returns), or undefined.
+ */
+export function returnTypeMismatch(impl: Definition, canonical: Definition): string | undefined {
+  const own = impl.returnType?.replace(/\s+/g, "");
+  const theirs = canonical.returnType?.replace(/\s+/g, "");
+  if (own === undefined || theirs === undefined || own === theirs) return undefined;
+  return `'${impl.qualifiedName}' returns ${impl.returnType} but the canonical '${canonical.qualifiedName}' returns ${canonical.returnType}`;
 }
 
 function describeParams(def: Definition): string {

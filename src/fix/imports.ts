@@ -240,11 +240,12 @@ function unusedImportEdits(
   // an imported `notify_user`.
   const unused = (local: string): boolean => {
     if (local === "*" || local === "") return false;
-    if (language === "python" && importedFromHere(ctx, local)) return false;
     const all = wordOccurrences(text, local);
     if (!all.some((o) => inRanges(o, removed))) return false;
     if (all.some((o) => !inRanges(o, removed) && !inRanges(o, importSpans) && !isMemberName(text, o))) return false;
-    return wordOccurrences(inserted, local).every((o) => isMemberName(inserted, o));
+    if (!wordOccurrences(inserted, local).every((o) => isMemberName(inserted, o))) return false;
+    // Last, as it looks at every module of the project: only for a name about to be removed.
+    return !(language === "python" && importedFromHere(ctx, local));
   };
   // Statements: imports sharing one span (`import a, b` is two facts) are one statement.
   const statements = new Map<number, ImportFact[]>();

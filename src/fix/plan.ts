@@ -394,11 +394,12 @@ class Planner {
       else accepted.push(u);
     }
     const ctx = { model: this.input.model, facts, text, eol: facts.eol ?? "\n" };
+    const planImports = async (of: readonly FixUnit[]) =>
+      facts.language === "python"
+        ? planPythonImports(ctx, of, await this.pythonSource(file, text))
+        : planTypeScriptImports(ctx, of, this.typescriptSource(file, text));
     for (;;) {
-      const plan =
-        facts.language === "python"
-          ? planPythonImports(ctx, accepted, await this.pythonSource(file, text))
-          : planTypeScriptImports(ctx, accepted, this.typescriptSource(file, text));
+      const plan = await planImports(accepted);
       if (plan.unplaceable.length > 0) {
         for (const { unit, reason } of plan.unplaceable) {
           this.addManual(file, { line: unit.line, start: Math.min(...unit.edits.map((e) => e.start)) }, unit.ruleId, unit.concept, reason);
@@ -423,13 +424,7 @@ class Planner {
       const importEdits = dropClashingRemovals(plan.edits);
       if (!this.input.options.importsPerUnit) return { units: accepted, edits: [...importEdits, ...unitEdits], deferred };
       const importsAlone = new Map<FixUnit, TextEdit[]>();
-      for (const u of accepted) {
-        const alone =
-          facts.language === "python"
-            ? planPythonImports(ctx, [u], await this.pythonSource(file, text))
-            : planTypeScriptImports(ctx, [u], this.typescriptSource(file, text));
-        importsAlone.set(u, dropClashingRemovals(alone.edits));
-      }
+      for (const u of accepted) importsAlone.set(u, dropClashingRemovals((await planImports([u])).edits));
       return { units: accepted, edits: [...importEdits, ...unitEdits], deferred, importsAlone };
     }
   }

@@ -9,7 +9,7 @@ import type { Definition, FileFacts, Param } from "../facts/types.js";
 import type { ConceptAnalysis, FallbackHit, Implementation } from "../model/concepts.js";
 import type { ProjectModel } from "../model/project.js";
 import { type PythonDelegate, pythonDelegate, typescriptDelegate } from "./delegate.js";
-import { type Access, pythonAccess, returnsPromise, typescriptAccess, type Verdict } from "./fixability.js";
+import { type Access, pythonAccess, returnsPromise, returnTypeMismatch, typescriptAccess, type Verdict } from "./fixability.js";
 import type { PythonSource } from "./python-source.js";
 import { indentOf, lineStartOf, reindent, startsLine } from "./text.js";
 import type { FixUnit, ImportNeed, TextEdit } from "./types.js";
@@ -175,10 +175,8 @@ export function typescriptDelegateBody(ctx: SuggestionContext, impl: Implementat
       `'${def.qualifiedName}' ${ownPromise === false ? "is synchronous" : "may be synchronous"} but the canonical ${canonicalPromise ? "returns" : "may return"} a promise`,
     );
   }
-  const ownType = def.returnType?.replace(/\s+/g, "");
-  const canonicalType = canonical.returnType?.replace(/\s+/g, "");
-  if (ownType !== undefined && canonicalType !== undefined && ownType !== canonicalType)
-    return fail(`'${def.qualifiedName}' returns ${def.returnType} but the canonical returns ${canonical.returnType}`);
+  const returned = returnTypeMismatch(def, canonical);
+  if (returned) return fail(returned);
   const args = forwardArguments(def, canonical, "typescript");
   if (!args.ok) return args;
   const access = typescriptAccess(model, facts, delegate.delegate, def.qualifiedName);

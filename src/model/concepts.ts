@@ -912,7 +912,7 @@ function localAliases(model: ProjectModel, file: string, entry: FileEntry): (loc
   const resolved = new Map<string, string | undefined>();
   return (local) => {
     const alias = aliases.get(local);
-    if (alias !== undefined && alias !== "default") return alias;
+    if (alias !== undefined) return alias;
     if (resolved.has(local)) return resolved.get(local);
     let original: string | undefined;
     const via = imported.get(local);

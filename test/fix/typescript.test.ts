@@ -381,7 +381,7 @@ describe("typescript suggestions: the delegate a duplicate becomes", () => {
     expect(out.files).toEqual({});
     expect(out.manual).toEqual([
       ["src/other.ts", 1, "suggestion not possible: 'event' is optional in 'sendNotice' but required by the canonical 'Hub.push'"],
-      ["src/other.ts", 5, "suggestion not possible: 'sendStatus' returns Promise<string> but the canonical returns Promise<number>"],
+      ["src/other.ts", 5, "suggestion not possible: 'sendStatus' returns Promise<string> but the canonical 'Hub.push' returns Promise<number>"],
     ]);
   });
 });
